@@ -1,0 +1,3 @@
+from genmigrate.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""Plain dataclasses passed between the pipeline stages (discover -> plan -> render -> verify -> write).
+
+The scan result is also the `genmigrate scan --json` document; its schema is versioned by
+`SCHEMA_VERSION` and documented in README.md. Every field is JSON-native after `to_dict()`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+Protocol = Literal["modelclient", "chat-wrapper", "unknown"]
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """A problem in one input file, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class MethodInfo:
+    name: str
+    line: int
+    params: list[str]  # parameter names as written, `self`/`cls` included, `*args`/`**kw` prefixed
+    is_async: bool = False
+    is_generator: bool = False  # contains `yield` directly in its body
+    decorators: list[str] = field(default_factory=list)  # decorator source, without `@`
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    line: int
+    end_line: int
+    bases: list[str]  # as written, e.g. ["ModelClient"] or ["adalflow.core.model_client.ModelClient"]
+    protocol: Protocol
+    methods: list[MethodInfo]  # in source order; a duplicated definition appears twice
+    needs: list[int]  # indexes into ClientModule.statements this class needs, transitively, sorted
+
+
+@dataclass
+class Statement:
+    """One module-level statement of a client module (a compound statement counts as one)."""
+
+    index: int
+    line: int
+    end_line: int
+    kind: str  # import | import-prelude | assign | function | class | main-guard | docstring | side-effect | other
+    defines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hazard:
+    code: str  # stable identifier, e.g. "import-prelude", "in-function-import", "duplicate-method"
+    line: int
+    message: str
+
+
+@dataclass
+class Dependent:
+    """Something elsewhere in the repo that refers to a client module or one of its names."""
+
+    kind: Literal["import", "patch-target", "config-ref", "string-ref"]
+    path: str
+    line: int
+    target: str  # dotted name referenced, e.g. "api.openai_client.OpenAIClient"
+    form: str  # import: "import" | "import-as" | "from-import"; patch-target: "mock.patch" | ...; config-ref: "json" | "yaml" | "toml" | "python"
+    in_function: bool = False
+    text: str = ""  # the source line, stripped
+
+
+@dataclass
+class ClientModule:
+    path: str  # posix path relative to the scan root
+    module: str  # dotted module name, e.g. "api.openai_client"
+    provider: str  # e.g. "openai", "azure", "bedrock", "dashscope", "openrouter", "ollama", "anthropic"
+    evidence: list[str]  # why this provider, e.g. ["import openai", "endpoint openrouter.ai"]
+    classes: list[ClassInfo]
+    statements: list[Statement]
+    hazards: list[Hazard]
+    dependents: list[Dependent]
+    encoding: str = "utf-8"
+    newline: str = "\n"
+
+
+@dataclass
+class ScanResult:
+    root: str
+    files_listed: int
+    candidates: int
+    parsed: int
+    clients: list[ClientModule]
+    errors: list[SourceError]
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScanResult:
+        def client(d: dict[str, Any]) -> ClientModule:
+            return ClientModule(
+                **{
+                    **d,
+                    "classes": [
+                        ClassInfo(**{**c, "methods": [MethodInfo(**m) for m in c["methods"]]})
+                        for c in d["classes"]
+                    ],
+                    "statements": [Statement(**s) for s in d["statements"]],
+                    "hazards": [Hazard(**h) for h in d["hazards"]],
+                    "dependents": [Dependent(**x) for x in d["dependents"]],
+                }
+            )
+
+        return cls(
+            **{
+                **data,
+                "clients": [client(c) for c in data["clients"]],
+                "errors": [SourceError(**e) for e in data["errors"]],
+            }
+        )
