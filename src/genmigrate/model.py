@@ -133,3 +133,8 @@ class ScanResult:
                 "errors": [SourceError(**e) for e in data["errors"]],
             }
         )
+
+
+# Every file genmigrate writes carries this marker in a comment within its first five lines, so a
+# later scan treats it as generated (never as a legacy client) and re-renders it instead.
+GENERATED_MARKER = "# genmigrate:"

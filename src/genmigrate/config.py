@@ -1,0 +1,74 @@
+"""`[tool.genmigrate]` in the target repo's pyproject.toml, merged with CLI flags."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+ShimMode = Literal["alias", "reexport"]
+
+
+class ConfigError(Exception):
+    """A bad `[tool.genmigrate]` table; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Config:
+    # Where the generated package goes, relative to the repo root (posix). None: `components/generator`
+    # inside the package that holds the legacy client modules.
+    output: str | None = None
+    shim: ShimMode = "alias"
+    # Glob patterns (posix, relative to the root) of files discovery ignores.
+    exclude: tuple[str, ...] = ()
+    # Provider name overrides: legacy module (dotted name or relative path) -> provider name.
+    providers: dict[str, str] = field(default_factory=dict)
+
+    def merged(self, **flags: Any) -> Config:
+        """Return a copy with every flag that is not None applied (CLI flags beat the file)."""
+        return replace(self, **{k: v for k, v in flags.items() if v is not None})
+
+
+_KEYS = {"output", "shim", "exclude", "providers"}
+
+
+def load_config(root: Path) -> Config:
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return Config()
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    table = data.get("tool", {}).get("genmigrate", {})
+    line = _table_line(text)
+    unknown = set(table) - _KEYS
+    if unknown:
+        raise ConfigError(f"{path}:{line}: unknown [tool.genmigrate] key(s): {', '.join(sorted(unknown))}")
+    shim = table.get("shim", "alias")
+    if shim not in ("alias", "reexport"):
+        raise ConfigError(f"{path}:{line}: shim must be 'alias' or 'reexport', not {shim!r}")
+    exclude = table.get("exclude", [])
+    providers = table.get("providers", {})
+    if not isinstance(exclude, list) or not all(isinstance(p, str) for p in exclude):
+        raise ConfigError(f"{path}:{line}: exclude must be a list of glob strings")
+    if not isinstance(providers, dict) or not all(isinstance(v, str) for v in providers.values()):
+        raise ConfigError(f"{path}:{line}: providers must map module names to provider names")
+    output = table.get("output")
+    if output is not None and not isinstance(output, str):
+        raise ConfigError(f"{path}:{line}: output must be a path string")
+    return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers))
+
+
+def _table_line(text: str) -> int:
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if raw.strip().startswith("[tool.genmigrate"):
+            return number
+    return 1
