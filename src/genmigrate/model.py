@@ -103,6 +103,8 @@ class ScanResult:
     clients: list[ClientModule]
     errors: list[SourceError]
     schema_version: int = SCHEMA_VERSION
+    # Files carrying GENERATED_MARKER (output of an earlier migration), posix, relative to the root.
+    generated: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -133,6 +135,19 @@ class ScanResult:
                 "errors": [SourceError(**e) for e in data["errors"]],
             }
         )
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """The new bytes of one file the migration creates or changes."""
+
+    path: str  # posix, relative to the repo root
+    old: bytes | None  # None: a new file
+    new: bytes
+
+    @property
+    def created(self) -> bool:
+        return self.old is None
 
 
 # Every file genmigrate writes carries this marker in a comment within its first five lines, so a

@@ -1,0 +1,30 @@
+"""A read-only view of the target repo, optionally with pending changes laid over it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genmigrate.sourcefile import SourceText
+
+
+@dataclass(frozen=True)
+class Tree:
+    root: Path
+    overlay: Mapping[str, bytes] = field(default_factory=dict)  # posix relative path -> new bytes
+
+    def read(self, rel: str) -> bytes | None:
+        if rel in self.overlay:
+            return self.overlay[rel]
+        path = self.root / rel
+        return path.read_bytes() if path.is_file() else None
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.overlay or (self.root / rel).is_file()
+
+    def source(self, rel: str) -> SourceText:
+        data = self.read(rel)
+        if data is None:
+            raise FileNotFoundError(rel)
+        return SourceText.from_bytes(data, python=rel.endswith(".py"))

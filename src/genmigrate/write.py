@@ -1,0 +1,119 @@
+"""Stage 5: write every change or none, surviving a kill at any point.
+
+Protocol, with a journal at `<root>/.genmigrate-journal.json` (always replaced atomically, by rename):
+1. prepare: the journal lists the files and the folders to create, with state "prepared"; then each new
+   content goes to `<path>.genmigrate-new` beside its target, fsynced.
+2. commit: the journal's state becomes "committing"; each `.genmigrate-new` is renamed over its target.
+3. done: the journal is removed.
+A run that finds a journal recovers first: "prepared" is rolled back (temporaries and created folders
+removed; no target was replaced yet), "committing" is completed (the remaining renames are done).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from genmigrate.model import FileChange
+
+JOURNAL = ".genmigrate-journal.json"
+NEW_SUFFIX = ".genmigrate-new"
+
+
+class WriteError(Exception):
+    """Writing was refused or failed; nothing was left half-written."""
+
+
+@dataclass(frozen=True)
+class Recovery:
+    action: str  # "none" | "rolled-back" | "completed"
+    files: int
+
+
+def dirty_files(root: Path) -> list[str] | None:
+    """Uncommitted changes under `root` by git's account; None when `root` is not in a git work tree."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=normal", "--", "."],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def recover(root: Path) -> Recovery:
+    journal = root / JOURNAL
+    if not journal.exists():
+        return Recovery("none", 0)
+    data = json.loads(journal.read_text(encoding="utf-8"))
+    paths = [root / p for p in data["files"]]
+    committing = data["state"] == "committing"
+    for path in paths:
+        new = _sibling(path, NEW_SUFFIX)
+        if committing and new.exists():
+            os.replace(new, path)
+        new.unlink(missing_ok=True)
+    if not committing:
+        for folder in sorted(data["dirs"], key=len, reverse=True):
+            with contextlib.suppress(OSError):  # not empty: something else lives there now
+                (root / folder).rmdir()
+    journal.unlink()
+    action = "completed" if committing else "rolled-back"
+    return Recovery(action, len(paths))
+
+
+def write_changes(root: Path, changes: Sequence[FileChange]) -> None:
+    """Write all `changes` under `root` atomically (see the module docstring)."""
+    recover(root)
+    targets = [root / c.path for c in changes]
+    files = [c.path for c in changes]
+    dirs = sorted({str(p.relative_to(root)) for t in targets for p in t.parents if not p.exists() and root in p.parents})
+    _write_journal(root, {"state": "prepared", "files": files, "dirs": dirs})
+    try:
+        for change, target in zip(changes, targets):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_synced(_sibling(target, NEW_SUFFIX), change.new, like=target)
+    except OSError as exc:
+        recover(root)
+        raise WriteError(f"{exc.filename or root}:1: cannot write: {exc.strerror}") from None
+    _write_journal(root, {"state": "committing", "files": files, "dirs": dirs})
+    for target in targets:
+        os.replace(_sibling(target, NEW_SUFFIX), target)
+    recover(root)
+
+
+def _write_journal(root: Path, data: dict[str, object]) -> None:
+    tmp = root / (JOURNAL + ".tmp")
+    _write_synced(tmp, json.dumps(data).encode("utf-8"))
+    os.replace(tmp, root / JOURNAL)
+    _fsync_dir(root)
+
+
+def _write_synced(path: Path, data: bytes, like: Path | None = None) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if like is not None and like.exists():
+        os.chmod(path, like.stat().st_mode & 0o7777)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
