@@ -23,6 +23,8 @@ class SourceError:
     path: str
     line: int
     message: str
+    # True when the file would be a client module: the migration cannot go ahead without it.
+    fatal: bool = False
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
