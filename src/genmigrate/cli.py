@@ -7,3 +7,13 @@ from genmigrate import __version__
 @click.version_option(__version__, prog_name="genmigrate")
 def main() -> None:
     """Migrate legacy LLM client modules into components/generator/."""
+
+
+def _register() -> None:
+    from genmigrate.cli_migrate import apply_cmd, diff_cmd
+
+    main.add_command(diff_cmd)
+    main.add_command(apply_cmd)
+
+
+_register()

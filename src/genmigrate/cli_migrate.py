@@ -1,0 +1,124 @@
+"""`genmigrate diff` and `genmigrate apply`: thin click commands over the engine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from genmigrate.config import Config, ConfigError, load_config
+from genmigrate.engine import MigrationError, Outcome, migrate
+from genmigrate.model import FileChange
+from genmigrate.patch import unified_diff
+from genmigrate.write import WriteError, dirty_files, recover, write_changes
+
+EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+
+_path_arg = click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+_shim_opt = click.option(
+    "--shim", type=click.Choice(["alias", "reexport"]), default=None, help="How the old module path keeps working."
+)
+_output_opt = click.option("--output", default=None, help="Where the generated package goes, relative to PATH.")
+_parity_opt = click.option(
+    "--parity/--no-parity", default=True, show_default=True, help="Record and verify behaviour parity."
+)
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"error: {line}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _run(path: Path, shim: str | None, output: str | None, parity: bool) -> Outcome:
+    root = path.resolve()
+    try:
+        config: Config = load_config(root).merged(shim=shim, output=output)
+        outcome = migrate(root, config, parity=parity)
+    except ConfigError as exc:
+        _fail([str(exc)])
+    except MigrationError as exc:
+        _fail([str(p) for p in exc.problems])
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return outcome
+
+
+def _summary(changes: list[FileChange], verb: str) -> str:
+    created = sum(c.created for c in changes)
+    return f"{len(changes)} files {verb} ({created} created, {len(changes) - created} modified)"
+
+
+def _echo_diff(patch: bytes) -> None:
+    """Coloured on a terminal; elsewhere the exact bytes, so `genmigrate diff . | git apply` works."""
+    stream = click.get_text_stream("stdout")
+    if not stream.isatty():
+        stream.flush()
+        click.get_binary_stream("stdout").write(patch)
+        return
+    for line in patch.decode("utf-8", "replace").splitlines():
+        if line.startswith(("diff --git", "new file", "+++", "---")):
+            click.secho(line, bold=True)
+        elif line[:1] in "+-@":
+            click.secho(line, fg={"+": "green", "-": "red", "@": "cyan"}[line[0]])
+        else:
+            click.echo(line)
+
+
+def _report_parity(outcome: Outcome) -> None:
+    click.echo("parity broken: the migrated code behaves differently:", err=True)
+    for difference in outcome.parity_differences:
+        click.echo(difference, err=True)
+
+
+@click.command("diff")
+@_path_arg
+@click.option("--patch", "patch_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write a patch file.")
+@_shim_opt
+@_output_opt
+@_parity_opt
+def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str | None, parity: bool) -> None:
+    """Print the whole migration of PATH as a unified diff. Writes nothing in PATH.
+
+    Exit 0: nothing to do; 1: changes pending; 2: error.
+    """
+    outcome = _run(path, shim, output, parity)
+    patch = unified_diff(outcome.changes)
+    _echo_diff(patch)
+    if patch_file is not None:
+        patch_file.write_bytes(patch)
+    click.echo(_summary(outcome.changes, "would change"), err=True)
+    if not outcome.parity_ok:
+        _report_parity(outcome)
+    sys.exit(EXIT_PENDING if outcome.changes else EXIT_OK)
+
+
+@click.command("apply")
+@_path_arg
+@click.option("--allow-dirty", is_flag=True, help="Write even when the git work tree has uncommitted changes.")
+@_shim_opt
+@_output_opt
+@_parity_opt
+def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool) -> None:
+    """Migrate PATH: verify everything, then write all files or none.
+
+    Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
+    """
+    root = path.resolve()
+    recovery = recover(root)
+    if recovery.action != "none":
+        click.echo(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)", err=True)
+    dirty = dirty_files(root)
+    if dirty and not allow_dirty:
+        _fail([f"{dirty[0]}:1: uncommitted changes in the work tree ({len(dirty)} files); commit them or use --allow-dirty"])
+    outcome = _run(root, shim, output, parity)
+    if not outcome.parity_ok:
+        _report_parity(outcome)
+        click.echo(_summary([], "changed"), err=True)
+        sys.exit(EXIT_PENDING)
+    try:
+        write_changes(root, outcome.changes)
+    except WriteError as exc:
+        _fail([str(exc)])
+    click.echo(_summary(outcome.changes, "changed"))

@@ -1,0 +1,146 @@
+"""The pipeline end to end: discover -> plan -> render -> verify, returning what `write` would write.
+
+The CLI is a thin layer over `migrate()`; nothing here prints or writes into the target repo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from genmigrate.config import Config
+from genmigrate.discover import discover
+from genmigrate.model import FileChange, ScanResult, SourceError
+from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
+from genmigrate.render import render
+from genmigrate.tree import Tree
+from genmigrate.verify import check_outputs, import_failures, materialised
+
+
+class MigrationError(Exception):
+    """The migration cannot go ahead; `problems` holds one `path:line: message` each."""
+
+    def __init__(self, problems: list[SourceError]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Outcome:
+    scan: ScanResult
+    plan: MigrationPlan | None
+    changes: list[FileChange]
+    warnings: list[SourceError] = field(default_factory=list)
+    parity_differences: list[str] = field(default_factory=list)
+
+    @property
+    def parity_ok(self) -> bool:
+        return not self.parity_differences
+
+
+def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None = None) -> Outcome:
+    """Scan the tree (with `overlay` laid over it) and render the migration, unverified."""
+    tree = Tree(root, overlay or {})
+    scan = discover(root, config, overlay=overlay)
+    fatal = [e for e in scan.errors if e.fatal]
+    if fatal:
+        raise MigrationError(fatal)
+    try:
+        existing = existing_moves(scan, tree.read)
+        if not scan.clients and not existing:
+            return Outcome(scan, None, [], warnings=list(scan.errors))
+        plan = make_plan(scan, config, existing)
+        changes = render(plan, scan, tree)
+    except PlanError as exc:
+        raise MigrationError([_as_error(str(exc))]) from None
+    except (ValueError, cst.ParserSyntaxError) as exc:
+        raise MigrationError([SourceError(scan.root, 1, f"cannot transform: {exc}")]) from None
+    return Outcome(scan, plan, changes, warnings=list(scan.errors))
+
+
+def migrate(root: Path, config: Config, parity: bool = True) -> Outcome:
+    """Render and verify the whole migration of the repo at `root`. Raises MigrationError."""
+    outcome = plan_and_render(root, config)
+    if outcome.plan is None or not outcome.changes:
+        return outcome
+    problems = check_outputs(outcome.changes)
+    problems += _check_idempotent(root, config, outcome.changes)
+    if problems:
+        raise MigrationError(problems)
+    if parity:
+        _add_parity(root, outcome)
+    _check_runtime(root, outcome)
+    return outcome
+
+
+def _check_idempotent(root: Path, config: Config, changes: list[FileChange]) -> list[SourceError]:
+    again = plan_and_render(root, config, overlay={c.path: c.new for c in changes})
+    return [
+        SourceError(c.path, 1, "running the migration again on its own output would change this file")
+        for c in again.changes
+    ]
+
+
+def _check_runtime(root: Path, outcome: Outcome) -> None:
+    """Import every old and new module path in a scratch copy; run the parity suite there."""
+    plan = outcome.plan
+    assert plan is not None
+    fresh = [m for m in plan.moves if m.keep]
+    names = [m.source_module for m in fresh] + [m.target_module for m in fresh] + [plan.package_module]
+    with materialised(root, outcome.changes) as copy:
+        broken = import_failures(copy, names, plan.import_root)
+        if broken:
+            before = import_failures(root, [m.source_module for m in fresh], plan.import_root)
+            broken = {k: v for k, v in broken.items() if k not in before}
+        if broken:
+            problems = [SourceError(_path_of(plan, name), 1, f"does not import after migration: {err}") for name, err in broken.items()]
+            raise MigrationError(problems)
+        if outcome.parity_differences == [] and _has_parity(outcome):
+            from genmigrate.parity import verify_parity
+
+            report = verify_parity(copy, plan.tests_dir)
+            outcome.parity_differences = [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
+
+
+def _add_parity(root: Path, outcome: Outcome) -> None:
+    """Generate the parity tests and record their snapshots from the original (unwritten) tree."""
+    from genmigrate.parity import ParityTarget, record_baseline, render_parity_tests
+
+    plan = outcome.plan
+    assert plan is not None
+    clients = {c.path: c for c in outcome.scan.clients}
+    targets = [
+        ParityTarget(provider=m.provider, old_module=m.source_module, new_module=m.target_module, cls=cls)
+        for m in plan.moves
+        if m.source_path in clients
+        for cls in clients[m.source_path].classes
+    ]
+    if not targets:
+        return
+    files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir).items()}
+    files.update(record_baseline(root, targets, plan.tests_dir))
+    tree = Tree(root)
+    new = [FileChange(p, tree.read(p), data) for p, data in sorted(files.items()) if tree.read(p) != data]
+    outcome.changes = sorted(outcome.changes + new, key=lambda c: c.path)
+
+
+def _has_parity(outcome: Outcome) -> bool:
+    plan = outcome.plan
+    return plan is not None and any(c.path.startswith(plan.tests_dir + "/") for c in outcome.changes)
+
+
+def _path_of(plan: MigrationPlan, module: str) -> str:
+    for move in plan.moves:
+        if module == move.source_module:
+            return move.source_path
+        if module == move.target_module:
+            return move.target_path
+    return plan.package_path + "/__init__.py"
+
+
+def _as_error(message: str) -> SourceError:
+    path, _, rest = message.partition(":")
+    line, _, text = rest.partition(":")
+    return SourceError(path, int(line) if line.isdigit() else 1, text.strip() or message)

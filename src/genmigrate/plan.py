@@ -1,0 +1,251 @@
+"""Stage 2: decide what goes where. A `MigrationPlan` is plain data, serialisable to JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import posixpath
+from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
+
+from genmigrate.config import Config, ShimMode
+from genmigrate.model import GENERATED_MARKER, ClassInfo, ClientModule, ScanResult
+
+# Display names used for adapter classes; anything else is title-cased.
+_DISPLAY = {
+    "openai": "OpenAI",
+    "azure": "AzureOpenAI",
+    "bedrock": "Bedrock",
+    "dashscope": "Dashscope",
+    "openrouter": "OpenRouter",
+    "ollama": "Ollama",
+    "anthropic": "Anthropic",
+}
+_PROTOCOL_RANK = {"modelclient": 0, "chat-wrapper": 1, "unknown": 2}
+CONFIG_KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
+
+
+class PlanError(Exception):
+    """The repo cannot be migrated as configured; the message is one `path:line: message` line."""
+
+
+@dataclass(frozen=True)
+class ModuleMove:
+    source_path: str  # "api/openai_client.py"
+    source_module: str  # "api.openai_client"
+    provider: str
+    target_path: str  # "api/components/generator/providers/openai_generator.py"
+    target_module: str  # "api.components.generator.providers.openai_generator"
+    classes: tuple[str, ...]  # every class of the legacy module, in source order
+    primary_class: str  # the class the generated adapter wraps
+    adapter_class: str  # "OpenAIGenerator"
+    protocol: str
+    keep: tuple[int, ...]  # indexes of module-level statements that move
+    moved_names: tuple[str, ...]  # names the moved statements define
+
+
+@dataclass(frozen=True)
+class FileRewrite:
+    path: str  # a file that refers to a moved module
+    kind: str  # "python" | "json" | "yaml" | "toml"
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    root: str
+    package_path: str  # "api/components/generator"
+    package_module: str  # "api.components.generator"
+    import_root: str  # posix dir the dotted names are relative to ("" for the repo root)
+    shim: ShimMode
+    tests_dir: str
+    moves: tuple[ModuleMove, ...]
+    rewrites: tuple[FileRewrite, ...]
+
+    @property
+    def lookups(self) -> dict[str, str]:
+        """Old dotted prefix -> module where the name is looked up after the move (longest prefix wins)."""
+        table: dict[str, str] = {}
+        for move in self.moves:
+            table[move.source_module] = move.target_module if self.shim == "alias" else move.source_module
+            if self.shim == "reexport":
+                for name in move.moved_names:
+                    table[f"{move.source_module}.{name}"] = move.target_module
+        return table
+
+    @property
+    def module_moves(self) -> dict[str, str]:
+        return {m.source_module: m.target_module for m in self.moves}
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MigrationPlan:
+        moves = tuple(
+            ModuleMove(**{**m, **{k: tuple(m[k]) for k in ("classes", "keep", "moved_names")}})
+            for m in data["moves"]
+        )
+        rewrites = tuple(FileRewrite(**r) for r in data["rewrites"])
+        return cls(**{**data, "moves": moves, "rewrites": rewrites})
+
+
+def existing_moves(scan: ScanResult, read: Callable[[str], bytes | None]) -> tuple[ModuleMove, ...]:
+    """Moves an earlier run applied, read back from the marker line of each provider module."""
+    prefix = f"{GENERATED_MARKER} provider-module "
+    moves = []
+    for path in scan.generated:
+        first = (read(path) or b"").split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+        if not first.startswith(prefix):
+            continue
+        fields = dict(item.split("=", 1) for item in first[len(prefix) :].split() if "=" in item)
+        try:
+            import_root = "" if fields["import-root"] == "." else fields["import-root"]
+            moves.append(
+                ModuleMove(
+                    source_path=fields["moved-from"],
+                    source_module=_dotted(fields["moved-from"][:-3], import_root),
+                    provider=fields["provider"],
+                    target_path=path,
+                    target_module=_dotted(path[:-3], import_root),
+                    classes=tuple(fields["classes"].split(",")),
+                    primary_class=fields["wraps"],
+                    adapter_class=fields["adapter"],
+                    protocol=fields["protocol"],
+                    keep=(),
+                    moved_names=(),
+                )
+            )
+        except KeyError as exc:
+            raise PlanError(f"{path}:1: provider-module marker lacks {exc.args[0]}=") from None
+    return tuple(sorted(moves, key=lambda m: m.target_path))
+
+
+def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...] = ()) -> MigrationPlan:
+    """Plan the migration of every client module in `scan`.
+
+    `existing` holds moves already applied by an earlier run (their provider modules are regenerated
+    package members now); they keep their place in the registry so a re-run renders the same package.
+    """
+    clients = sorted(scan.clients, key=lambda c: c.path)
+    import_root = _common_import_root(clients, existing)
+    package_path = config.output or _default_output(clients, existing, import_root)
+    package_module = _dotted(package_path, import_root)
+    taken = {m.target_module.rsplit(".", 1)[-1] for m in existing}
+    moves = list(existing)
+    for client in clients:
+        module_name = _unique(f"{client.provider}_generator", client, taken)
+        taken.add(module_name)
+        moves.append(_move(client, config, package_path, package_module, module_name))
+    moved_modules = {m.source_module for m in moves}
+    rewrites = _rewrites(clients, moved_modules)
+    return MigrationPlan(
+        root=scan.root,
+        package_path=package_path,
+        package_module=package_module,
+        import_root=import_root,
+        shim=config.shim,
+        tests_dir="tests/parity",
+        moves=tuple(moves),
+        rewrites=rewrites,
+    )
+
+
+def _move(client: ClientModule, config: Config, package_path: str, package_module: str, module_name: str) -> ModuleMove:
+    if not client.classes:
+        raise PlanError(f"{client.path}:1: no class to extract")
+    primary = _primary(client.classes)
+    if config.shim == "alias":
+        keep = tuple(s.index for s in client.statements)
+    else:
+        needed = {i for c in client.classes for i in c.needs}
+        needed |= {s.index for s in client.statements if s.kind == "class" and set(s.defines) & {c.name for c in client.classes}}
+        keep = tuple(sorted(needed))
+    by_index = {s.index: s for s in client.statements}
+    moved_names = tuple(name for i in keep for name in by_index[i].defines if i in by_index)
+    adapter = _DISPLAY.get(client.provider, client.provider.title().replace("_", "")) + "Generator"
+    if adapter in moved_names:
+        adapter = f"Unified{adapter}"
+    return ModuleMove(
+        source_path=client.path,
+        source_module=client.module,
+        provider=client.provider,
+        target_path=f"{package_path}/providers/{module_name}.py",
+        target_module=f"{package_module}.providers.{module_name}",
+        classes=tuple(c.name for c in client.classes),
+        primary_class=primary.name,
+        adapter_class=adapter,
+        protocol=primary.protocol,
+        keep=keep,
+        moved_names=moved_names,
+    )
+
+
+def _primary(classes: list[ClassInfo]) -> ClassInfo:
+    return min(enumerate(classes), key=lambda ic: (_PROTOCOL_RANK[ic[1].protocol], ic[0]))[1]
+
+
+def _unique(name: str, client: ClientModule, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    stem = posixpath.splitext(posixpath.basename(client.path))[0]
+    candidate = f"{client.provider}_{stem}_generator"
+    number = 2
+    while candidate in taken:
+        candidate = f"{client.provider}_{stem}_{number}_generator"
+        number += 1
+    return candidate
+
+
+def _rewrites(clients: list[ClientModule], moved_modules: set[str]) -> tuple[FileRewrite, ...]:
+    moved_paths = {c.path for c in clients}
+    paths: dict[str, str] = {}
+    for client in clients:
+        for dep in client.dependents:
+            if dep.path in moved_paths:
+                continue
+            ext = posixpath.splitext(dep.path)[1]
+            kind = CONFIG_KINDS.get(ext, "python" if ext == ".py" else "")
+            if kind and (kind == "python" or _names_module(dep.target, moved_modules)):
+                paths[dep.path] = kind
+    return tuple(FileRewrite(path=p, kind=k) for p, k in sorted(paths.items()))
+
+
+def _names_module(target: str, modules: set[str]) -> bool:
+    dotted = target.replace(":", ".")
+    return any(dotted == m or dotted.startswith(m + ".") for m in modules)
+
+
+def _module_dir(module: str, path: str) -> str:
+    """The import root of a module: its path minus the dotted name's folders."""
+    depth = module.count(".")
+    parts = posixpath.dirname(path).split("/") if posixpath.dirname(path) else []
+    return "/".join(parts[: len(parts) - depth]) if depth <= len(parts) else ""
+
+
+def _common_import_root(clients: list[ClientModule], existing: tuple[ModuleMove, ...]) -> str:
+    roots = {_module_dir(c.module, c.path) for c in clients}
+    roots |= {_module_dir(m.target_module, m.target_path) for m in existing}
+    if len(roots) > 1:
+        first = sorted(clients, key=lambda c: c.path)[0]
+        raise PlanError(f"{first.path}:1: client modules live under several import roots: {', '.join(sorted(roots))}")
+    return roots.pop() if roots else ""
+
+
+def _default_output(clients: list[ClientModule], existing: tuple[ModuleMove, ...], import_root: str) -> str:
+    if existing:
+        return existing[0].target_path.rsplit("/providers/", 1)[0]
+    packages = [c.module.split(".")[:-1] for c in clients]
+    common: list[str] = []
+    for parts in zip(*packages):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return posixpath.join(import_root, *common, "components", "generator") if import_root or common else "components/generator"
+
+
+def _dotted(path: str, import_root: str) -> str:
+    rel = posixpath.relpath(path, import_root) if import_root else path
+    if rel.startswith(".."):
+        raise PlanError(f"pyproject.toml:1: output {path!r} is outside the import root {import_root!r}")
+    return rel.replace("/", ".")
