@@ -1,6 +1,7 @@
 import click
 
 from genmigrate import __version__
+from genmigrate.cli_migrate import apply_cmd, diff_cmd
 
 
 @click.group()
@@ -9,11 +10,5 @@ def main() -> None:
     """Migrate legacy LLM client modules into components/generator/."""
 
 
-def _register() -> None:
-    from genmigrate.cli_migrate import apply_cmd, diff_cmd
-
-    main.add_command(diff_cmd)
-    main.add_command(apply_cmd)
-
-
-_register()
+main.add_command(diff_cmd)
+main.add_command(apply_cmd)

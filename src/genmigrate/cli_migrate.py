@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from genmigrate.config import Config, ConfigError, load_config
-from genmigrate.engine import MigrationError, Outcome, migrate
 from genmigrate.model import FileChange
 from genmigrate.patch import unified_diff
 from genmigrate.write import WriteError, dirty_files, recover, write_changes
+
+if TYPE_CHECKING:
+    from genmigrate.engine import Outcome
 
 EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 
@@ -32,6 +35,8 @@ def _fail(lines: list[str]) -> None:
 
 
 def _run(path: Path, shim: str | None, output: str | None, parity: bool) -> Outcome:
+    from genmigrate.engine import MigrationError, migrate  # the engine loads LibCST: only when needed
+
     root = path.resolve()
     try:
         config: Config = load_config(root).merged(shim=shim, output=output)
