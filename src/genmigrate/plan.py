@@ -90,6 +90,20 @@ class MigrationPlan:
         return cls(**{**data, "moves": moves, "rewrites": rewrites})
 
 
+def provider_header(move: ModuleMove, import_root: str) -> str:
+    """The marker line of a provider module; `existing_moves` parses it back on later runs."""
+    fields = {
+        "provider": move.provider,
+        "adapter": move.adapter_class,
+        "wraps": move.primary_class,
+        "protocol": move.protocol,
+        "classes": ",".join(move.classes),
+        "moved-from": move.source_path,
+        "import-root": import_root or ".",
+    }
+    return f"{GENERATED_MARKER} provider-module " + " ".join(f"{k}={v}" for k, v in fields.items())
+
+
 def existing_moves(scan: ScanResult, read: Callable[[str], bytes | None]) -> tuple[ModuleMove, ...]:
     """Moves an earlier run applied, read back from the marker line of each provider module."""
     prefix = f"{GENERATED_MARKER} provider-module "

@@ -14,25 +14,11 @@ from genmigrate.codemods.rewrite_imports import rewrite_imports
 from genmigrate.codemods.rewrite_patch_targets import rewrite_patch_targets
 from genmigrate.generated import AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
 from genmigrate.model import GENERATED_MARKER, ClientModule, FileChange, ScanResult
-from genmigrate.plan import MigrationPlan, ModuleMove
+from genmigrate.plan import MigrationPlan, ModuleMove, provider_header
 from genmigrate.sourcefile import SourceText
 from genmigrate.tree import Tree
 
 COMPONENTS_INIT = f'{GENERATED_MARKER} generated file - regenerate with genmigrate, do not edit.\n"""Generated components."""\n'
-
-
-def provider_header(move: ModuleMove, import_root: str) -> str:
-    """The marker line of a provider module; `existing_moves` parses it back on later runs."""
-    fields = {
-        "provider": move.provider,
-        "adapter": move.adapter_class,
-        "wraps": move.primary_class,
-        "protocol": move.protocol,
-        "classes": ",".join(move.classes),
-        "moved-from": move.source_path,
-        "import-root": import_root or ".",
-    }
-    return f"{GENERATED_MARKER} provider-module " + " ".join(f"{k}={v}" for k, v in fields.items())
 
 
 def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange]:
