@@ -1,3 +1,6 @@
+import sys
+from pathlib import Path
+
 import click
 
 from genmigrate import __version__
@@ -12,3 +15,32 @@ def main() -> None:
 
 main.add_command(diff_cmd)
 main.add_command(apply_cmd)
+
+
+@main.command("scan")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scan result as JSON (docs/scan-schema.md).")
+def scan_cmd(path: Path, as_json: bool) -> None:
+    """Show the legacy client modules under PATH, what they need, what depends on them, what is risky."""
+    from rich.console import Console
+
+    from genmigrate.config import ConfigError, load_config
+    from genmigrate.discover import discover
+    from genmigrate.report import render
+
+    if not path.is_dir():
+        click.echo(f"{path}:0: {'not a directory' if path.exists() else 'no such directory'}", err=True)
+        sys.exit(2)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    result = discover(path, config)
+    for error in result.errors:
+        click.echo(str(error), err=True)
+    if as_json:
+        click.echo(result.to_json(), nl=False)
+    else:
+        render(result, Console(soft_wrap=True))
+    sys.exit(2 if any(error.fatal for error in result.errors) else 0)

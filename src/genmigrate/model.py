@@ -73,11 +73,11 @@ class Hazard:
 class Dependent:
     """Something elsewhere in the repo that refers to a client module or one of its names."""
 
-    kind: Literal["import", "patch-target", "config-ref", "string-ref"]
+    kind: Literal["import", "patch-target", "config-ref", "string-ref", "subclass"]
     path: str
     line: int
     target: str  # dotted name referenced, e.g. "api.openai_client.OpenAIClient"
-    form: str  # import: "import" | "import-as" | "from-import"; patch-target: "mock.patch" | ...; config-ref: "json" | "yaml" | "toml" | "python"
+    form: str  # import: "import" | "import-as" | "from-import"; patch-target: "mock.patch" | ...; config-ref: "json" | "yaml" | "toml" | "python"; subclass: "class <Name>"
     in_function: bool = False
     text: str = ""  # the source line, stripped
 

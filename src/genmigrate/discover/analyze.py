@@ -1,0 +1,96 @@
+"""Per-module analysis of a client module: statements, the name graph between them, and what a class needs."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, ScopeProvider
+
+from genmigrate.discover.statements import statement_kind
+from genmigrate.model import Statement
+
+ALWAYS_NEEDED = frozenset({"side-effect"})
+IMPORTS = frozenset({"import", "import-prelude"})
+
+
+@dataclass
+class ModuleGraph:
+    """Top-level statements of one module and which statements each one uses by name."""
+
+    module: cst.Module
+    statements: list[Statement]
+    uses: list[set[int]]
+    nodes: list[cst.CSTNode]
+    positions: dict[cst.CSTNode, CodeRange] = field(repr=False, default_factory=dict)
+
+    def index_of(self, name: str) -> list[int]:
+        return [s.index for s in self.statements if name in s.defines]
+
+    def needs(self, roots: Iterable[int]) -> list[int]:
+        """Transitive closure of `roots` under name use, import-prelude order and side effects."""
+        needed: set[int] = set()
+        pending = list(roots) + [s.index for s in self.statements if s.kind in ALWAYS_NEEDED]
+        while pending:
+            index = pending.pop()
+            if index in needed:
+                continue
+            needed.add(index)
+            pending.extend(self.uses[index] - needed)
+            if self.statements[index].kind in IMPORTS:
+                pending.extend(s.index for s in self.statements[:index] if s.kind == "import-prelude")
+        return sorted(i for i in needed if self.statements[i].kind != "main-guard")
+
+
+def build_graph(module: cst.Module) -> ModuleGraph:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    scopes = wrapper.resolve(ScopeProvider)
+    body = list(module.body)
+    starts = [positions[node].start.line for node in body]
+
+    def owner(node: cst.CSTNode) -> int | None:
+        pos = positions.get(node)
+        if pos is None:
+            return None
+        index = bisect.bisect_right(starts, pos.start.line) - 1
+        return index if index >= 0 else None
+
+    defines: list[list[str]] = [[] for _ in body]
+    uses: list[set[int]] = [set() for _ in body]
+    global_scope = scopes.get(module)
+    for assignment in global_scope.assignments if global_scope is not None else ():
+        node = getattr(assignment, "node", None)
+        where = owner(node) if node is not None else None
+        if where is None:
+            continue
+        if "." not in assignment.name and assignment.name not in defines[where]:
+            defines[where].append(assignment.name)
+        for access in assignment.references:
+            user = owner(access.node)
+            if user is not None and user != where:
+                uses[user].add(where)
+    statements = [
+        Statement(index=i, line=positions[n].start.line, end_line=positions[n].end.line,
+                  kind=statement_kind(i, n), defines=defines[i])
+        for i, n in enumerate(body)
+    ]
+    return ModuleGraph(module=module, statements=statements, uses=uses, nodes=body, positions=dict(positions))
+
+
+def class_indexes(graph: ModuleGraph, class_names: Sequence[str]) -> list[int]:
+    wanted = set(class_names)
+    return [i for i, node in enumerate(graph.nodes) if isinstance(node, cst.ClassDef) and node.name.value in wanted]
+
+
+def needed_statements(module: cst.Module, class_names: Sequence[str]) -> list[int]:
+    """Indexes into `module.body` of the top-level statements the named classes need, sorted.
+
+    A class needs the statements defining the names it uses, transitively; every import-prelude
+    statement that precedes a needed import; and every module-level side-effect statement. The
+    `if __name__ == "__main__":` block is never needed. The class statements themselves are included.
+    """
+    graph = build_graph(module)
+    return graph.needs(class_indexes(graph, class_names))

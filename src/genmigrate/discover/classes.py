@@ -1,0 +1,111 @@
+"""Describe the top-level classes of a client module: bases, methods and the protocol they follow."""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from genmigrate.discover.analyze import ModuleGraph
+from genmigrate.discover.statements import dotted
+from genmigrate.model import ClassInfo, MethodInfo, Protocol
+
+MODELCLIENT_METHODS = frozenset({"convert_inputs_to_api_kwargs", "call"})
+CHAT_METHODS = frozenset(
+    {"chat", "achat", "complete", "acomplete", "completion", "acompletion", "stream_chat", "astream_chat",
+     "stream", "astream", "generate", "agenerate", "embed", "aembed", "embeddings", "chat_completion",
+     "create", "invoke", "ainvoke", "call", "acall"}
+)
+
+
+def import_aliases(module: cst.Module) -> dict[str, str]:
+    """Local name -> fully dotted original for every top-level `from x import y [as z]`."""
+    aliases: dict[str, str] = {}
+    for found in m.findall(module, m.ImportFrom()):
+        if not isinstance(found, cst.ImportFrom) or isinstance(found.names, cst.ImportStar):
+            continue
+        base = dotted(found.module) if found.module else ""
+        for alias in found.names:
+            original = dotted(alias.name)
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else original
+            aliases[local] = f"{base}.{original}" if base else original
+    return aliases
+
+
+def describe_classes(graph: ModuleGraph) -> list[ClassInfo]:
+    aliases = import_aliases(graph.module)
+    infos: list[ClassInfo] = []
+    for index, node in enumerate(graph.nodes):
+        if not isinstance(node, cst.ClassDef):
+            continue
+        end = graph.positions[node].end.line
+        bases = [graph.module.code_for_node(arg.value) for arg in node.bases if arg.keyword is None]
+        methods = [_method(graph, stmt) for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)]
+        infos.append(ClassInfo(
+            name=node.name.value, line=graph.positions[node.name].start.line, end_line=end, bases=bases,
+            protocol="unknown", methods=methods, needs=graph.needs([index]),
+        ))
+    local = {info.name: info for info in infos}
+    for info in infos:
+        info.protocol = _protocol(info, aliases, local)
+    return infos
+
+
+def _protocol(info: ClassInfo, aliases: dict[str, str], local: dict[str, ClassInfo]) -> Protocol:
+    names = {method.name for method in info.methods}
+    for base in info.bases:
+        head, dot, rest = base.partition(".")
+        resolved = aliases.get(head, head) + dot + rest
+        if resolved.rsplit(".", 1)[-1] == "ModelClient":
+            return "modelclient"
+        parent = local.get(base)
+        if parent is not None and parent is not info and _protocol(parent, aliases, {}) == "modelclient":
+            return "modelclient"
+    if MODELCLIENT_METHODS <= names:
+        return "modelclient"
+    if any(name in CHAT_METHODS for name in names):
+        return "chat-wrapper"
+    return "unknown"
+
+
+def _method(graph: ModuleGraph, node: cst.FunctionDef) -> MethodInfo:
+    return MethodInfo(
+        name=node.name.value,
+        line=graph.positions[node.name].start.line,
+        params=_params(node.params),
+        is_async=node.asynchronous is not None,
+        is_generator=_yields(node),
+        decorators=[graph.module.code_for_node(d.decorator) for d in node.decorators],
+    )
+
+
+def _params(params: cst.Parameters) -> list[str]:
+    names = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if isinstance(params.star_arg, cst.Param):
+        names.append("*" + params.star_arg.name.value)
+    names.extend(p.name.value for p in params.kwonly_params)
+    if params.star_kwarg is not None:
+        names.append("**" + params.star_kwarg.name.value)
+    return names
+
+
+class _YieldFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def _yields(node: cst.FunctionDef) -> bool:
+    finder = _YieldFinder()
+    node.body.visit(finder)
+    return finder.found

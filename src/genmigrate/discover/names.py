@@ -1,0 +1,32 @@
+"""Dotted module names of files, and resolution of relative imports."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+
+def module_name(path: str) -> str:
+    """`api/openai_client.py` -> `api.openai_client`; `api/__init__.py` -> `api`."""
+    pure = PurePosixPath(path)
+    parts = list(pure.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def is_package(path: str) -> bool:
+    return PurePosixPath(path).name == "__init__.py"
+
+
+def resolve_relative(current: str, package: bool, level: int, name: str) -> str:
+    """Absolute dotted name of `from <level dots><name> import ...` written in module `current`."""
+    if level == 0:
+        return name
+    parts = current.split(".") if current else []
+    if not package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: max(0, len(parts) - (level - 1))]
+    if name:
+        parts.append(name)
+    return ".".join(parts)

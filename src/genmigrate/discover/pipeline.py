@@ -1,0 +1,110 @@
+"""The discovery pipeline: list -> prefilter -> confirm -> analyse -> dependents -> hazards."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import libcst as cst
+
+from genmigrate.config import Config
+from genmigrate.discover import names
+from genmigrate.discover.clients import Parsed, analyse, worth_full_parse
+from genmigrate.discover.crossrefs import dependent_hazards, same_name_helpers
+from genmigrate.discover.dependents import find_dependents, is_text_candidate, parse_python
+from genmigrate.discover.files import list_files
+from genmigrate.discover.hazards import local_hazards
+from genmigrate.discover.prefilter import Hit, classify
+from genmigrate.discover.providers import detect_provider
+from genmigrate.discover.pyrefs import Target
+from genmigrate.discover.source import Reader, is_generated
+from genmigrate.model import ClientModule, Dependent, ScanResult, SourceError
+
+
+@dataclass
+class _State:
+    root: Path
+    config: Config
+    reader: Reader
+    module_of: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, bytes] = field(default_factory=dict)
+    candidates: list[tuple[str, Hit]] = field(default_factory=list)
+    trees: dict[str, ast.Module] = field(default_factory=dict)
+    errors: dict[str, SourceError] = field(default_factory=dict)
+    parsed: set[str] = field(default_factory=set)
+
+
+def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) -> ScanResult:
+    state = _State(root=root, config=config, reader=Reader(root, overlay))
+    listed = list_files(root, config.exclude, overlay)
+    _read_and_prefilter(state, listed)
+    clients = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
+    targets = [Target(p.path, p.module, tuple(c.name for c in p.classes)) for p in clients]
+    dependents = find_dependents(state.texts, targets, state.module_of.__getitem__, state.trees, state.errors)
+    state.parsed.update(state.trees)
+    helpers = same_name_helpers(clients)
+    modules = [_client(state, p, dependents[p.module], helpers.get(p.module, [])) for p in clients]
+    return ScanResult(
+        root=root.as_posix(),
+        files_listed=len(listed),
+        candidates=len(state.candidates),
+        parsed=len(state.parsed),
+        clients=sorted(modules, key=lambda c: c.path),
+        errors=sorted(state.errors.values(), key=lambda e: (e.path, e.line)),
+    )
+
+
+def _read_and_prefilter(state: _State, listed: list[str]) -> None:
+    strip_src = "src/__init__.py" not in listed
+    for path in listed:
+        if not is_text_candidate(path):
+            continue
+        try:
+            data = state.reader.read(path)
+        except OSError as exc:
+            state.errors[path] = SourceError(path, 1, f"cannot read: {exc.strerror or exc}")
+            continue
+        state.texts[path] = data
+        module = names.module_name(path)
+        state.module_of[path] = module[4:] if strip_src and module.startswith("src.") else module
+        if PurePosixPath(path).suffix == ".py" and not is_generated(data):
+            hit = classify(data)
+            if hit is not None:
+                state.candidates.append((path, hit))
+
+
+def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
+    data = state.texts[path]
+    tree = parse_python(path, data, state.errors, fatal=hit is Hit.IMPORT)
+    state.parsed.add(path)
+    if tree is None:
+        return None
+    state.trees[path] = tree
+    text = data.decode("utf-8", "replace")
+    if not worth_full_parse(tree, text):
+        return None
+    try:
+        return analyse(path, state.module_of[path], data, tree, text)
+    except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError) as exc:
+        state.errors[path] = SourceError(path, getattr(exc, "raw_line", 1), f"cannot parse: {exc}", fatal=True)
+        return None
+
+
+def _client(state: _State, parsed: Parsed, dependents: list[Dependent], helpers: list) -> ClientModule:  # type: ignore[type-arg]
+    graph = parsed.graph
+    provider, evidence = detect_provider(
+        parsed.path, parsed.module, parsed.imports, parsed.text, [c.name for c in parsed.classes],
+        state.config.providers,
+    )
+    importers = {state.module_of.get(d.path, "") for d in dependents if d.kind == "import"}
+    hazards = local_hazards(graph, parsed.module, names.is_package(parsed.path), parsed.sdk_names, importers)
+    hazards += helpers + dependent_hazards(dependents, {c.name: c.line for c in parsed.classes})
+    return ClientModule(
+        path=parsed.path, module=parsed.module, provider=provider, evidence=evidence,
+        classes=parsed.classes, statements=graph.statements,
+        hazards=sorted(hazards, key=lambda h: (h.line, h.code, h.message)),
+        dependents=sorted(dependents, key=lambda d: (d.path, d.line, d.kind, d.target)),
+        encoding=graph.module.encoding, newline=graph.module.default_newline,
+    )

@@ -1,0 +1,141 @@
+"""Classify the top-level statements of a module (import, import-prelude, assign, side-effect, ...)."""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from genmigrate.discover.prefilter import SDK_MODULES
+
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def dotted(node: cst.BaseExpression | None) -> str:
+    """`a.b.c` for Name/Attribute chains, "" for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return f"{head}.{node.attr.value}" if head else ""
+    return ""
+
+
+def import_modules(node: cst.Import | cst.ImportFrom) -> list[str]:
+    """Absolute dotted names an import statement loads ("" prefix dots kept for relative ones)."""
+    if isinstance(node, cst.Import):
+        return [dotted(alias.name) for alias in node.names]
+    dots = "." * len(node.relative)
+    return [dots + dotted(node.module) if node.module else dots]
+
+
+def is_sdk_module(name: str) -> bool:
+    return any(name == sdk or name.startswith(sdk + ".") for sdk in SDK_MODULES)
+
+
+def _is_safe_import(node: cst.CSTNode) -> bool:
+    return bool(m.findall(node, m.Call(func=m.Name("safe_import") | m.Attribute(attr=m.Name("safe_import")))))
+
+
+def _is_sys_path_edit(node: cst.CSTNode) -> bool:
+    return bool(m.findall(node, m.Call(func=m.Attribute(value=m.Attribute(value=m.Name("sys"), attr=m.Name("path"))))))
+
+
+def writes_sys_modules(node: cst.CSTNode) -> bool:
+    """`sys.modules[...] = ...`, `del sys.modules[...]` or a mutating method call on `sys.modules`."""
+    sys_modules = m.Attribute(value=m.Name("sys"), attr=m.Name("modules"))
+    target = m.Subscript(value=sys_modules)
+    mutators = m.Name("setdefault") | m.Name("update") | m.Name("pop") | m.Name("__setitem__") | m.Name("clear")
+    return bool(
+        m.findall(node, m.AssignTarget(target=target) | m.DelTargetElement(target=target) | m.Del(target=target))
+        or m.findall(node, m.Call(func=m.Attribute(value=sys_modules, attr=mutators)))
+    )
+
+
+def has_import(node: cst.CSTNode) -> bool:
+    """An import anywhere in `node` outside nested functions and classes."""
+    finder = _ImportFinder()
+    node.visit(finder)
+    return finder.found
+
+
+class _ImportFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.found = True
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def is_main_guard(node: cst.CSTNode) -> bool:
+    return m.matches(
+        node,
+        m.If(test=m.Comparison(left=m.Name("__name__"), comparisons=[m.ComparisonTarget(m.Equal(), m.SimpleString())]))
+        | m.If(test=m.Comparison(left=m.SimpleString(), comparisons=[m.ComparisonTarget(m.Equal(), m.Name("__name__"))])),
+    )
+
+
+def catches_import_error(node: cst.Try) -> bool:
+    for handler in node.handlers:
+        names = {n.value for n in m.findall(handler.type, m.Name())} if handler.type else set()
+        if names & IMPORT_ERRORS:
+            return True
+    return False
+
+
+def statement_kind(index: int, node: cst.CSTNode) -> str:
+    if isinstance(node, cst.SimpleStatementLine):
+        return _simple_kind(index, node)
+    if isinstance(node, cst.FunctionDef):
+        return "function"
+    if isinstance(node, cst.ClassDef):
+        return "class"
+    if isinstance(node, cst.If):
+        if is_main_guard(node):
+            return "main-guard"
+        if has_import(node) or m.findall(node, m.ClassDef()):
+            return "import-prelude"
+    if isinstance(node, cst.Try) and (catches_import_error(node) or has_import(node)):
+        return "import-prelude"
+    if isinstance(node, (cst.For, cst.While)) and writes_sys_modules(node):
+        return "import-prelude"
+    if isinstance(node, (cst.If, cst.Try, cst.For, cst.While, cst.With)):
+        return "side-effect" if m.findall(node, m.Call()) else "other"
+    return "other"
+
+
+def _simple_kind(index: int, node: cst.SimpleStatementLine) -> str:
+    body = node.body
+    if index == 0 and len(body) == 1 and m.matches(body[0], m.Expr(m.SimpleString() | m.ConcatenatedString())):
+        return "docstring"
+    if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in body):
+        return "import"
+    if _is_safe_import(node) or _is_sys_path_edit(node) or writes_sys_modules(node):
+        return "import-prelude"
+    if any(isinstance(s, (cst.Assign, cst.AnnAssign, cst.AugAssign)) for s in body):
+        return "assign"
+    if any(m.matches(s, m.Expr(m.Call() | m.Await())) for s in body):
+        return "side-effect"
+    return "other"
+
+
+def imported_sdk(node: cst.CSTNode) -> bool:
+    """`node` imports a provider SDK at its own level (not inside nested functions) or via safe_import."""
+    for found in m.findall(node, m.Import() | m.ImportFrom()):
+        assert isinstance(found, (cst.Import, cst.ImportFrom))
+        if any(is_sdk_module(name) for name in import_modules(found)):
+            return True
+    for call in m.findall(node, m.Call(func=m.Name("safe_import") | m.Attribute(attr=m.Name("safe_import")))):
+        assert isinstance(call, cst.Call)
+        if call.args and isinstance(call.args[0].value, cst.SimpleString):
+            if is_sdk_module(call.args[0].value.evaluated_value or ""):
+                return True
+    return False

@@ -1,0 +1,70 @@
+"""Human-readable output of `genmigrate scan`: a table, per-module details, one summary line."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from genmigrate.model import ClientModule, ScanResult
+
+
+def _plural(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
+
+
+def summary_line(result: ScanResult) -> str:
+    classes = sum(len(c.classes) for c in result.clients)
+    dependents = sum(len(c.dependents) for c in result.clients)
+    hazards = sum(len(c.hazards) for c in result.clients)
+    return (
+        f"{_plural(len(result.clients), 'client module')} ({_plural(classes, 'class', 'classes')}), "
+        f"{_plural(dependents, 'dependent')}, {_plural(hazards, 'hazard')} in {_plural(result.files_listed, 'file')} "
+        f"({result.parsed} parsed), {_plural(len(result.errors), 'error')}"
+    )
+
+
+def _classes(client: ClientModule) -> str:
+    return ", ".join(f"{c.name} ({c.protocol})" for c in client.classes)
+
+
+def _row(client: ClientModule) -> tuple[str, ...]:
+    needs = len({i for c in client.classes for i in c.needs})
+    return (client.path, client.provider, _classes(client), str(needs), str(len(client.hazards)),
+            str(len(client.dependents)))
+
+
+HEADERS = ("module", "provider", "classes", "needs", "hazards", "dependents")
+
+
+def _details(client: ClientModule) -> list[str]:
+    lines = [f"{client.path} ({client.module}, {client.provider}: {'; '.join(client.evidence)})"]
+    lines += [f"  hazard {h.code} L{h.line}: {h.message}" for h in client.hazards]
+    lines += [f"  {d.kind} {d.path}:{d.line} {d.target} [{d.form}{', in function' if d.in_function else ''}]"
+              for d in client.dependents]
+    return lines
+
+
+def render(result: ScanResult, console: Console) -> None:
+    """Print the scan for a person: rich table on a terminal, plain aligned text otherwise."""
+    if result.clients:
+        if console.is_terminal:
+            table = Table(*HEADERS, title="legacy client modules")
+            for client in result.clients:
+                table.add_row(*_row(client))
+            console.print(table)
+        else:
+            _plain_table(result, console)
+        for client in result.clients:
+            console.print()
+            for line in _details(client):
+                console.print(line, markup=False, highlight=False)
+        console.print()
+    console.print(summary_line(result), markup=False, highlight=False)
+
+
+def _plain_table(result: ScanResult, console: Console) -> None:
+    rows = [HEADERS] + [_row(c) for c in result.clients]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS))]
+    for row in rows:
+        text = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
