@@ -88,7 +88,8 @@ def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
     try:
         return analyse(path, state.module_of[path], data, tree, text)
     except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError) as exc:
-        state.errors[path] = SourceError(path, getattr(exc, "raw_line", 1), f"cannot parse: {exc}", fatal=True)
+        line = getattr(exc, "raw_line", 1)
+        state.errors[path] = SourceError(path, line, f"cannot parse: {str(exc).splitlines()[0]}", fatal=True)
         return None
 
 

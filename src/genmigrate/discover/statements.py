@@ -46,7 +46,7 @@ def writes_sys_modules(node: cst.CSTNode) -> bool:
     target = m.Subscript(value=sys_modules)
     mutators = m.Name("setdefault") | m.Name("update") | m.Name("pop") | m.Name("__setitem__") | m.Name("clear")
     return bool(
-        m.findall(node, m.AssignTarget(target=target) | m.DelTargetElement(target=target) | m.Del(target=target))
+        m.findall(node, m.AssignTarget(target=target) | m.Del(target=target))
         or m.findall(node, m.Call(func=m.Attribute(value=sys_modules, attr=mutators)))
     )
 
