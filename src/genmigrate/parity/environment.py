@@ -1,0 +1,183 @@
+"""A controlled process environment for one scenario: planted fake secrets, recorded reads,
+no real credentials, retry sleeps recorded instead of slept, seeded randomness."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import importlib
+import os
+import random
+import re
+import time
+import types
+from collections.abc import Callable, ItemsView, Iterator, MutableMapping, ValuesView
+from typing import Any
+from unittest import mock
+
+from genmigrate.parity.trace import SECRET_PREFIX
+
+# Non-secret settings the provider SDKs need to build a client offline.
+PLANTED: dict[str, str] = {
+    "AZURE_OPENAI_ENDPOINT": "https://parity.openai.azure.com",
+    "AZURE_OPENAI_VERSION": "2024-02-01",
+    "OPENAI_API_VERSION": "2024-02-01",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION_NAME": "us-east-1",
+    "OLLAMA_HOST": "http://127.0.0.1:11434",
+    "DASHSCOPE_WORKSPACE_ID": "ws-parity",
+    "OPENROUTER_BASE_URL": "https://openrouter.ai/api/v1",
+}
+PLANTED_SECRETS = (
+    "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DASHSCOPE_API_KEY", "OPENROUTER_API_KEY",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GOOGLE_API_KEY", "GROQ_API_KEY", "MISTRAL_API_KEY",
+    "DEEPSEEK_API_KEY", "TOGETHER_API_KEY", "XAI_API_KEY", "COHERE_API_KEY", "FIREWORKS_API_KEY",
+)
+# Kept out so host credentials and proxies never leak into a run.
+_REMOVED = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL|PROXY|_PROFILE|_ENDPOINT|_BASE_URL|_HOST)", re.I)
+_ISOLATION = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+              "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "*"}
+_DYNAMIC_SECRET = re.compile(r"^(?!AWS_)[A-Z0-9_]+_API_KEY$")
+
+
+def secret_value(name: str) -> str:
+    return SECRET_PREFIX + name
+
+
+class RecordingEnviron(MutableMapping[str, str]):
+    """Stands in for `os.environ`; remembers which planted names were read, and answers any
+    unknown `*_API_KEY` with a planted fake secret."""
+
+    def __init__(self, data: dict[str, str], watched: set[str]) -> None:
+        self._data = data
+        self._watched = watched
+        self.read: set[str] = set()
+
+    def _note(self, key: str) -> None:
+        if key in self._watched or _DYNAMIC_SECRET.match(key):
+            self.read.add(key)
+
+    def __getitem__(self, key: str) -> str:
+        self._note(key)
+        if key not in self._data and _DYNAMIC_SECRET.match(key):
+            return secret_value(key)
+        return self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self._note(key)
+            return key in self._data or bool(_DYNAMIC_SECRET.match(key))
+        return False
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self._data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._data))
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    # Bulk views read nothing in particular: they do not count as reads of planted names.
+    def items(self) -> ItemsView[str, str]:
+        return self._data.items()
+
+    def values(self) -> ValuesView[str]:
+        return self._data.values()
+
+    def copy(self) -> dict[str, str]:
+        return dict(self._data)
+
+
+def base_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    data = {k: v for k, v in os.environ.items() if not _REMOVED.search(k)}
+    data.update(_ISOLATION)
+    data.update(PLANTED)
+    data.update({name: secret_value(name) for name in PLANTED_SECRETS})
+    data.update(extra or {})
+    return data
+
+
+@contextlib.contextmanager
+def planted_environment(extra: dict[str, str] | None = None) -> Iterator[RecordingEnviron]:
+    data = base_environment(extra)
+    environ = RecordingEnviron(data, set(PLANTED) | set(PLANTED_SECRETS) | set(extra or {}))
+    with mock.patch.object(os, "environ", environ):
+        yield environ
+
+
+MAX_SLEEPS = 64
+
+
+class RetryStorm(RuntimeError):
+    """More retry sleeps than any sane policy takes: the code under test retries forever."""
+
+
+class VirtualClock:
+    """Time as the code under test sees it: a fixed start plus every sleep it asked for."""
+
+    START = datetime.datetime(2024, 1, 1, 12, 0, 0)
+
+    def __init__(self, record: Callable[[float], None]) -> None:
+        self.elapsed = 0.0
+        self.count = 0
+        self._record = record
+
+    def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self.count += 1
+        if self.count > MAX_SLEEPS:
+            raise RetryStorm(f"parity: more than {MAX_SLEEPS} retry sleeps")
+        self.elapsed += float(seconds)
+        self._record(float(seconds))
+
+    def datetime_module(self) -> Any:
+        clock = self
+
+        class Shifted(datetime.datetime):
+            @classmethod
+            def now(cls, tz: Any = None) -> Any:
+                return VirtualClock.START.replace(tzinfo=tz) + datetime.timedelta(seconds=clock.elapsed)
+
+        return types.SimpleNamespace(datetime=Shifted, timedelta=datetime.timedelta)
+
+
+def _sleep_patches(clock: VirtualClock) -> list[Any]:
+    real_async_sleep = asyncio.sleep
+
+    async def async_sleep(seconds: float, result: Any = None) -> Any:
+        clock.sleep(seconds)
+        return await real_async_sleep(0, result)
+
+    patches = [mock.patch.object(time, "sleep", clock.sleep), mock.patch.object(asyncio, "sleep", async_sleep)]
+    with contextlib.suppress(ImportError):
+        import anyio
+
+        patches.append(mock.patch.object(anyio, "sleep", async_sleep))
+    for name in ("backoff._sync", "backoff._async"):
+        with contextlib.suppress(ImportError):
+            module = importlib.import_module(name)
+            patches.append(mock.patch.object(module, "datetime", clock.datetime_module()))
+    return patches
+
+
+@contextlib.contextmanager
+def recorded_sleeps(record: Callable[[float], None]) -> Iterator[VirtualClock]:
+    """time.sleep, asyncio.sleep and anyio.sleep record positive durations and return at once;
+    backoff's elapsed-time checks see a virtual clock advanced by those sleeps; random is seeded."""
+    clock = VirtualClock(record)
+    state = random.getstate()
+    random.seed(0)
+    try:
+        with contextlib.ExitStack() as stack:
+            for patch in _sleep_patches(clock):
+                stack.enter_context(patch)
+            yield clock
+    finally:
+        random.setstate(state)

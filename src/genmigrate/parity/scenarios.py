@@ -1,0 +1,185 @@
+"""Scenarios derived from a class's protocol and public methods (`genmigrate.model.ClassInfo`)."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+from genmigrate.model import ClassInfo, MethodInfo
+from genmigrate.parity.runner import FAILED, Probe, Scenario
+from genmigrate.parity.trace import SECRET_PREFIX
+
+PROMPT = "What is behavioural parity?"
+MESSAGES = [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": PROMPT}]
+IMAGE_URL = "https://example.com/parity.png"
+ERROR_MODES = ("bad_request", "unauthorized", "not_found", "rate_limited", "rate_limited_then_ok", "server_error",
+               "unavailable_then_ok", "timeout", "connection_error", "malformed")
+ASYNC_ERROR_MODES = ("rate_limited_then_ok", "server_error", "timeout")
+WRAPPER_ERROR_MODES = ("bad_request", "unauthorized", "rate_limited_then_ok", "server_error", "timeout", "malformed")
+_MODELS = {"bedrock": "anthropic.claude-parity-v1", "dashscope": "qwen-parity", "ollama": "llama-parity",
+           "anthropic": "claude-parity", "azure": "gpt-parity"}
+
+
+def model_for(provider: str) -> str:
+    return _MODELS.get(provider, "parity-model")
+
+
+def _argument(name: str, provider: str, stream: bool) -> tuple[bool, Any]:
+    """A representative value for a parameter, by name; (False, None) when none is known."""
+    known: dict[str, Any] = {
+        "messages": MESSAGES, "prompt": PROMPT, "query": PROMPT, "text": PROMPT, "input": PROMPT,
+        "content": PROMPT, "message": PROMPT, "question": PROMPT, "user_prompt": PROMPT,
+        "system": "Answer briefly.", "system_prompt": "Answer briefly.", "model": model_for(provider),
+        "model_name": model_for(provider), "model_id": model_for(provider), "max_tokens": 16,
+        "temperature": 0.2, "top_p": 0.9, "stream": stream, "texts": ["alpha", "beta"],
+    }
+    return (name in known, known.get(name))
+
+
+def representative_kwargs(method: MethodInfo, provider: str, stream: bool = False) -> dict[str, Any]:
+    out = {}
+    for param in method.params[1:]:
+        found, value = _argument(param, provider, stream)
+        if found:
+            out[param] = value
+    return out
+
+
+_CONSTRUCTOR_ARGS: dict[str, Any] = {
+    "api_key": SECRET_PREFIX + "ARG_api_key", "base_url": "https://parity.example.com/v1",
+    "timeout": 12.5, "max_retries": 1, "aws_access_key_id": SECRET_PREFIX + "ARG_aws_access_key_id",
+    "aws_secret_access_key": SECRET_PREFIX + "ARG_aws_secret_access_key", "aws_region_name": "eu-west-1",
+    "region_name": "eu-west-1", "host": "http://127.0.0.1:11434", "model": "parity-model-explicit",
+}
+
+
+def _public(info: ClassInfo) -> dict[str, MethodInfo]:
+    """Public methods by name; a duplicated definition keeps the later one, as Python does."""
+    return {m.name: m for m in info.methods if not m.name.startswith("_")}
+
+
+def _constructor(info: ClassInfo) -> MethodInfo | None:
+    found = [m for m in info.methods if m.name == "__init__"]
+    return found[-1] if found else None
+
+
+def construction_scenarios(info: ClassInfo) -> list[Scenario]:
+    def defaults(p: Probe) -> None:
+        p.construct()
+
+    def explicit(p: Probe) -> None:
+        init = _constructor(info)
+        kwargs = {k: v for k, v in _CONSTRUCTOR_ARGS.items() if init is not None and k in init.params}
+        p.construct(**kwargs)
+
+    def pickled(p: Probe) -> None:
+        instance = p.construct()
+        if instance is FAILED:
+            return
+        data = p.step("pickle.dumps", pickle.dumps, instance)
+        if data is not FAILED:
+            p.step("pickle.loads", pickle.loads, data)
+
+    return [Scenario("init_defaults", "ok", defaults, "construct with no arguments, env vars planted"),
+            Scenario("init_explicit", "ok", explicit, "construct with recognised keyword arguments"),
+            Scenario("pickle_roundtrip", "ok", pickled, "pickle and unpickle a fresh instance")]
+
+
+def _model_type(p: Probe, name: str) -> Any:
+    holder = getattr(p.module, "ModelType", None)
+    if holder is None:
+        holder = importlib.import_module("adalflow.core.types").ModelType
+    return getattr(holder, name)
+
+
+def _convert(p: Probe, input_value: Any, model_kwargs: dict[str, Any], kind: str) -> Any:
+    instance = p.construct()
+    if instance is FAILED:
+        return FAILED, FAILED
+    api_kwargs = p.step("convert_inputs_to_api_kwargs", instance.convert_inputs_to_api_kwargs, input=input_value,
+                        model_kwargs=model_kwargs, model_type=_model_type(p, kind))
+    return instance, api_kwargs
+
+
+def _model_call(provider: str, kind: str, is_async: bool, stream: bool) -> Callable[[Probe], None]:
+    def steps(p: Probe) -> None:
+        model_kwargs = {"model": model_for(provider), **({"stream": True} if stream else {})}
+        input_value: Any = ["alpha", "beta"] if kind == "EMBEDDER" else PROMPT
+        instance, api_kwargs = _convert(p, input_value, model_kwargs, kind)
+        if api_kwargs is FAILED:
+            return
+        method = instance.acall if is_async else instance.call
+        response = p.step("acall" if is_async else "call", method, api_kwargs=api_kwargs,
+                          model_type=_model_type(p, kind))
+        if response is FAILED:
+            return
+        parser = "parse_embedding_response" if kind == "EMBEDDER" else "parse_chat_completion"
+        if hasattr(instance, parser):
+            p.step(parser, getattr(instance, parser), response)
+
+    return steps
+
+
+def _convert_only(provider: str, input_value: Any, extra: dict[str, Any], kind: str) -> Callable[[Probe], None]:
+    def steps(p: Probe) -> None:
+        _convert(p, input_value, {"model": model_for(provider), **extra}, kind)
+
+    return steps
+
+
+def model_client_scenarios(info: ClassInfo, provider: str) -> list[Scenario]:
+    out = [
+        Scenario("convert_prompt", "ok", _convert_only(provider, PROMPT, {"temperature": 0.2}, "LLM")),
+        Scenario("convert_messages", "ok", _convert_only(provider, MESSAGES, {}, "LLM")),
+        Scenario("convert_images", "ok", _convert_only(provider, PROMPT, {"images": [IMAGE_URL]}, "LLM")),
+        Scenario("convert_embedder", "ok", _convert_only(provider, ["alpha", "beta"], {}, "EMBEDDER")),
+        Scenario("call_llm", "ok", _model_call(provider, "LLM", False, False)),
+        Scenario("call_llm_stream", "ok", _model_call(provider, "LLM", False, True)),
+        Scenario("acall_llm", "ok", _model_call(provider, "LLM", True, False)),
+        Scenario("acall_llm_stream", "ok", _model_call(provider, "LLM", True, True)),
+        Scenario("call_embedder", "ok", _model_call(provider, "EMBEDDER", False, False)),
+        Scenario("acall_embedder", "ok", _model_call(provider, "EMBEDDER", True, False)),
+    ]
+    out += [Scenario(f"call_llm_{mode}", mode, _model_call(provider, "LLM", False, False)) for mode in ERROR_MODES]
+    out += [Scenario(f"acall_llm_{mode}", mode, _model_call(provider, "LLM", True, False))
+            for mode in ASYNC_ERROR_MODES]
+    return out
+
+
+_PROTOCOL_METHODS = {"call", "acall", "convert_inputs_to_api_kwargs", "parse_chat_completion",
+                     "parse_embedding_response", "init_sync_client", "init_async_client", "track_completion_usage",
+                     "to_dict", "from_dict"}
+
+
+def _method_call(method: MethodInfo, provider: str) -> Callable[[Probe], None]:
+    def steps(p: Probe) -> None:
+        instance = p.construct()
+        if instance is FAILED:
+            return
+        kwargs = representative_kwargs(method, provider, stream=method.is_generator)
+        p.step(method.name, getattr(instance, method.name), consume=True, **kwargs)
+
+    return steps
+
+
+def method_scenarios(info: ClassInfo, provider: str, skip: set[str]) -> list[Scenario]:
+    out = []
+    for name, method in _public(info).items():
+        if name in skip:
+            continue
+        out.append(Scenario(name, "ok", _method_call(method, provider)))
+        out += [Scenario(f"{name}_{mode}", mode, _method_call(method, provider)) for mode in WRAPPER_ERROR_MODES]
+    return out
+
+
+def scenarios_for(info: ClassInfo, provider: str) -> list[Scenario]:
+    """Every derived scenario for the class; names are unique and stable (they key the snapshots)."""
+    out = construction_scenarios(info)
+    if info.protocol == "modelclient":
+        out += model_client_scenarios(info, provider)
+        out += method_scenarios(info, provider, _PROTOCOL_METHODS)
+    else:
+        out += method_scenarios(info, provider, set())
+    return out

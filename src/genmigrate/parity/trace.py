@@ -1,0 +1,188 @@
+"""Normalised, redacted, JSON-native traces of requests, return values and exceptions."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import enum
+import inspect
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from genmigrate.parity.canned import Request
+
+SECRET_PREFIX = "parity-secret-"
+_SECRET = re.compile(re.escape(SECRET_PREFIX) + r"([A-Za-z0-9_]+)")
+_UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
+_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
+_AWS_DATE = re.compile(r"/\d{8}/")
+_AWS_SIGNATURE = re.compile(r"Signature=[0-9a-f]+")
+# Headers that carry SDK versions, platform facts, per-request randomness or transport details.
+_DROPPED_HEADERS = re.compile(
+    r"^(user-agent|accept-encoding|connection|content-length|host|idempotency-key|x-stainless-.*|"
+    r"amz-sdk-.*|x-amz-date|x-amz-user-agent|x-amz-content-sha256|x-dashscope-sdk-.*|x-dashscope-useragent|"
+    r"traceparent|tracestate|expect)$"
+)
+MAX_ITEMS = 64
+MAX_DEPTH = 6
+
+
+def redact(text: str) -> str:
+    """Replace every planted secret by `<secret:NAME>` and drop run-specific noise."""
+    text = _SECRET.sub(lambda m: f"<secret:{m.group(1)}>", text)
+    text = _UUID.sub("<uuid>", text)
+    text = _ADDRESS.sub("at <address>", text)
+    return _TIMESTAMP.sub("<timestamp>", text)
+
+
+def _header_value(name: str, value: str) -> str:
+    if name == "authorization" and value.startswith("AWS4-HMAC-SHA256"):
+        value = _AWS_SIGNATURE.sub("Signature=<signature>", _AWS_DATE.sub("/<date>/", value))
+    return redact(value)
+
+
+def _body(raw: bytes, content_type: str) -> Any:
+    if not raw:
+        return None
+    text: str | None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        try:
+            return scrub(json.loads(text))
+        except ValueError:
+            pass
+        if "x-www-form-urlencoded" in content_type:
+            return {"form": [[k, redact(v)] for k, v in parse_qsl(text, keep_blank_values=True)]}
+        return redact(text)
+    return {"bytes": len(raw), "base64_head": base64.b64encode(raw[:24]).decode("ascii")}
+
+
+def request_trace(request: Request) -> dict[str, Any]:
+    parts = urlsplit(request.url)
+    headers = {k: _header_value(k, v) for k, v in request.headers if not _DROPPED_HEADERS.match(k)}
+    return {
+        "method": request.method.upper(),
+        "host": parts.hostname or "",
+        "path": redact(parts.path),
+        "query": sorted([k, redact(v)] for k, v in parse_qsl(parts.query, keep_blank_values=True)),
+        "headers": dict(sorted(headers.items())),
+        "body": _body(request.body, request.header("content-type") or ""),
+    }
+
+
+def scrub(value: Any) -> Any:
+    """Redact strings inside an already JSON-native value; floats rounded to 6 digits."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dict):
+        return {redact(str(k)): scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
+
+
+class Normaliser:
+    """Turns return values into JSON-native data. Types of the module under test read `<module>`.
+
+    Streams nested in a value are drained (sync by iteration, async through `drain_async`).
+    """
+
+    def __init__(self, modules: tuple[str, ...], drain_async: Callable[[Any], list[Any]]) -> None:
+        self._modules = tuple(sorted(modules, key=len, reverse=True))
+        self._drain_async = drain_async
+
+    def type_name(self, tp: type) -> str:
+        module = tp.__module__
+        for name in self._modules:
+            if module == name or module.startswith(name + "."):
+                module = "<module>" + module[len(name):]
+                break
+        return f"{module}.{tp.__qualname__}"
+
+    def exception(self, exc: BaseException) -> dict[str, Any]:
+        message = str(exc)
+        for name in self._modules:
+            message = message.replace(name, "<module>")
+        return {"raised": self.type_name(type(exc)), "message": redact(message)}
+
+    def value(self, value: Any, depth: int = 0) -> Any:
+        if value is None or isinstance(value, bool | int | str | float):
+            return scrub(value)
+        if depth >= MAX_DEPTH:
+            return f"<{self.type_name(type(value))}>"
+        if isinstance(value, enum.Enum):
+            return f"{self.type_name(type(value))}.{value.name}"
+        if isinstance(value, bytes | bytearray):
+            return {"bytes": len(value)}
+        if isinstance(value, Mapping):
+            return {redact(str(k)): self.value(v, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}
+        if isinstance(value, list | tuple | set | frozenset):
+            items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+            return [self.value(v, depth + 1) for v in list(items)[:MAX_ITEMS]]
+        if isinstance(value, BaseException):
+            return self.exception(value)
+        if inspect.isasyncgen(value) or hasattr(value, "__anext__"):
+            return {"stream": [self.value(v, depth + 1) for v in self._drain_async(value)]}
+        if is_stream(value):
+            return {"stream": self._drain(value, depth)}
+        return self._object(value, depth)
+
+    def _drain(self, stream: Any, depth: int) -> list[Any]:
+        out: list[Any] = []
+        try:
+            for item in stream:
+                out.append(self.value(item, depth + 1))
+                if len(out) >= MAX_ITEMS:
+                    break
+        except Exception as exc:  # a stream failing midway is behaviour too
+            out.append(self.exception(exc))
+        return out
+
+    def _object(self, value: Any, depth: int) -> Any:
+        kind = type(value)
+        if callable(value) and not hasattr(value, "__dict__"):
+            return f"<callable {getattr(value, '__qualname__', kind.__qualname__)}>"
+        if inspect.isroutine(value) or inspect.isclass(value):
+            return f"<{'class' if inspect.isclass(value) else 'callable'} {getattr(value, '__qualname__', '?')}>"
+        fields = _fields(value)
+        if fields is None:
+            return f"<{self.type_name(kind)}>"
+        return {"__type__": self.type_name(kind), **{k: self.value(v, depth + 1) for k, v in fields.items()}}
+
+
+_OPAQUE_ROOTS = ("openai", "anthropic", "httpx", "httpx2", "botocore", "boto3", "requests", "aiohttp", "ollama",
+                 "dashscope", "urllib3", "ssl", "socket", "asyncio", "threading", "logging", "_thread")
+
+
+def _fields(value: Any) -> dict[str, Any] | None:
+    """Public state of an object, or None for SDK clients and other opaque handles."""
+    model_dump = getattr(value, "model_dump", None)
+    if callable(model_dump) and hasattr(type(value), "model_fields"):
+        dumped = model_dump()
+        return dumped if isinstance(dumped, dict) else None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name, None) for f in dataclasses.fields(value)}
+    if type(value).__module__.split(".")[0] in _OPAQUE_ROOTS:
+        return None
+    state = getattr(value, "__dict__", None)
+    if not isinstance(state, dict):
+        return None
+    return {k: v for k, v in sorted(state.items()) if not k.startswith("__")}
+
+
+def is_stream(value: Any) -> bool:
+    """An iterator or an SDK stream object (botocore EventStream, openai Stream, ...)."""
+    if isinstance(value, str | bytes | Mapping | list | tuple | set | frozenset):
+        return False
+    if isinstance(value, Iterator):
+        return True
+    return hasattr(value, "__iter__") and "stream" in type(value).__name__.lower()
