@@ -62,3 +62,16 @@ def test_patch_targets_through_the_runner(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert target.read_text() == '@patch("api.new.mod.OpenAI")\ndef test(m):\n    pass\n'
+
+
+def test_extract_statements_through_the_runner_uses_needed_statements(tmp_path: Path) -> None:
+    target = tmp_path / "client.py"
+    target.write_text(
+        "import os\nimport json\n\nKEY = os.environ.get('K')\n\n\nclass A:\n    key = KEY\n\n\n"
+        "class B:\n    data = json.dumps({})\n\n\nif __name__ == '__main__':\n    print(A.key)\n"
+    )
+    result = _runner(tmp_path, "extract_statements.ExtractStatementsCommand", "client.py", "--classes", "A")
+    assert result.returncode == 0, result.stderr
+    out = target.read_text()
+    assert "class A:" in out and "KEY = os.environ.get('K')" in out
+    assert "class B" not in out and "__main__" not in out
