@@ -3,8 +3,8 @@
 Builds a synthetic repo whose importers use every form `rewrite_imports` supports, moves
 `app/openai_client.py` to `app/components/generator/providers/openai_generator.py` (old file gone, no
 shim, so only real rewrites import), then checks each result: does every importer import and run,
-do absolute imports of it stay in their scope (module
-level or the function they were in), are the lines not about the moved module untouched?
+do absolute imports of it stay in their scope (module level or the function they were in), are
+the lines not about the moved module untouched and in order?
 
     /work/venv/bin/python bench/importers.py [--copies N]
 """
