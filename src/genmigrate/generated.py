@@ -1,0 +1,275 @@
+"""Render the generated `components/generator/` package and the per-class provider adapters.
+
+The rendered code depends only on the standard library (plus, inside provider modules, the SDKs
+the legacy code already used); templates live in `templates/generator/`.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import jinja2
+
+from genmigrate.model import MethodInfo
+
+PROTOCOLS = ("modelclient", "chat-wrapper", "unknown")
+# Providers whose APIs speak the OpenAI chat-completions format (tools, JSON schema, images).
+OPENAI_COMPATIBLE = frozenset({"openai", "azure", "openrouter"})
+
+# Output path inside the package -> template name; every file starts with the generated marker.
+PACKAGE_FILES: dict[str, str] = {
+    "__init__.py": "__init__.py.j2",
+    "base.py": "base.py.j2",
+    "generator_manager.py": "generator_manager.py.j2",
+    "providers/__init__.py": "providers__init__.py.j2",
+    "_adapters.py": "_adapters.py.j2",
+    "_bridge.py": "_bridge.py.j2",
+    "_cache.py": "_cache.py.j2",
+    "_errors.py": "_errors.py.j2",
+    "_hooks.py": "_hooks.py.j2",
+    "_models.py": "_models.py.j2",
+    "_registry.py": "_registry.py.j2",
+    "_resilience.py": "_resilience.py.j2",
+    "_settings.py": "_settings.py.j2",
+    "_shapes.py": "_shapes.py.j2",
+    "_streams.py": "_streams.py.j2",
+    "_types.py": "_types.py.j2",
+}
+
+
+@dataclass(frozen=True)
+class ProviderEntry:
+    name: str
+    module: str
+    adapter_class: str
+    legacy_classes: tuple[str, ...]
+    protocol: str
+
+
+@dataclass(frozen=True)
+class PackageContext:
+    package: str
+    providers: tuple[ProviderEntry, ...]
+
+
+@dataclass(frozen=True)
+class AdapterContext:
+    provider: str
+    adapter_class: str
+    legacy_class: str
+    protocol: str
+    methods: tuple[MethodInfo, ...]
+
+
+@dataclass(frozen=True)
+class WrapperOp:
+    """One unified operation mapped onto a legacy wrapper method."""
+
+    method: str
+    input: str  # messages | prompt | texts
+    options: tuple[str, ...]  # the method's other named parameters, sorted
+    any_option: bool
+    is_generator: bool
+
+
+def pyrepr(value: Any) -> str:
+    """A Python literal in black's style (double-quoted strings, frozensets in sorted order)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (frozenset, set)):
+        items = ", ".join(pyrepr(v) for v in sorted(value))
+        return f"frozenset({{{items}}})" if items else "frozenset()"
+    return repr(value)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    root = files("genmigrate.templates").joinpath("generator")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["pyrepr"] = pyrepr
+    env.filters["frozenset_literal"] = lambda names: pyrepr(frozenset(names))
+    return env
+
+
+def render_package(ctx: PackageContext) -> dict[str, str]:
+    """Relative posix path inside the package -> file text."""
+    _check_package(ctx)
+    env = _environment()
+    values = {"package": ctx.package, "providers": ctx.providers}
+    return {path: env.get_template(name).render(**values) for path, name in PACKAGE_FILES.items()}
+
+
+def render_adapter(ctx: AdapterContext) -> str:
+    """Source of the `<Provider>Generator` class appended to the provider module."""
+    _check_adapter(ctx)
+    env = _environment()
+    values: dict[str, Any] = {
+        "provider": ctx.provider,
+        "adapter_class": ctx.adapter_class,
+        "legacy_class": ctx.legacy_class,
+    }
+    if ctx.protocol == "modelclient":
+        ops = modelclient_ops(ctx.methods)
+        compatible = ctx.provider in OPENAI_COMPATIBLE
+        flags = {
+            "streaming": ops["stream"] or ops["astream"],
+            "async_": ops["agenerate"],
+            "tools": compatible,
+            "json_schema": compatible,
+            "vision": compatible,
+            "embeddings": ops["embed"] or ops["aembed"],
+        }
+        values.update(ops=ops, stream_usage=compatible, capabilities=_capabilities(flags))
+        return env.get_template("adapter_modelclient.py.j2").render(**values)
+    wrapper_ops = wrapper_operations(ctx.methods)
+    kind = "a plain wrapper" if ctx.protocol == "chat-wrapper" else "a class of no known protocol"
+    summary = f"Unified interface over `{ctx.legacy_class}` ({kind}), by composition."
+    values.update(
+        ops={op: wrapper_ops.get(op) for op in _WRAPPER_TABLE},
+        summary=summary,
+        capabilities=_wrapper_capabilities(wrapper_ops),
+    )
+    name = (
+        "adapter_chat_wrapper.py.j2" if ctx.protocol == "chat-wrapper" else "adapter_unknown.py.j2"
+    )
+    return env.get_template(name).render(**values)
+
+
+def _check_package(ctx: PackageContext) -> None:
+    if not all(part.isidentifier() for part in ctx.package.split(".")):
+        raise ValueError(f"package {ctx.package!r} is not a dotted Python name")
+    seen: set[str] = set()
+    for entry in ctx.providers:
+        for name in (entry.module, entry.adapter_class, *entry.legacy_classes):
+            _check_identifier(name)
+        if entry.protocol not in PROTOCOLS:
+            raise ValueError(f"provider {entry.name!r}: unknown protocol {entry.protocol!r}")
+        if entry.name in seen:
+            raise ValueError(f"provider {entry.name!r} is listed twice")
+        seen.add(entry.name)
+
+
+def _check_adapter(ctx: AdapterContext) -> None:
+    _check_identifier(ctx.adapter_class)
+    _check_identifier(ctx.legacy_class)
+    if ctx.protocol not in PROTOCOLS:
+        raise ValueError(f"{ctx.legacy_class}: unknown protocol {ctx.protocol!r}")
+
+
+def _check_identifier(name: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(f"{name!r} is not a valid Python identifier")
+
+
+def _capabilities(flags: dict[str, bool]) -> str:
+    """Constructor arguments of the flags that are set (exploded, as black keeps it)."""
+    set_flags = [name for name, on in flags.items() if on]
+    if not set_flags:
+        return ""
+    return "\n" + "".join(f"        {name}=True,\n" for name in set_flags) + "    "
+
+
+def _last_definitions(methods: tuple[MethodInfo, ...]) -> dict[str, MethodInfo]:
+    """A duplicated method keeps its later definition, as Python does."""
+    return {method.name: method for method in methods}
+
+
+def modelclient_ops(methods: tuple[MethodInfo, ...]) -> dict[str, bool]:
+    """The operations an AdalFlow ModelClient subclass supports, read from its methods.
+
+    A class defining neither `call` nor `acall` subclasses a concrete client and inherits both.
+    """
+    names = set(_last_definitions(methods))
+    inherited = not names & {"call", "acall"}
+    sync = "call" in names or inherited
+    asynchronous = "acall" in names or inherited
+    embeds = "parse_embedding_response" in names
+    return {
+        "generate": sync,
+        "stream": sync,
+        "agenerate": asynchronous,
+        "astream": asynchronous,
+        "embed": sync and embeds,
+        "aembed": asynchronous and embeds,
+    }
+
+
+_GENERATE = ("chat", "generate", "complete", "completion", "chat_completion", "ask", "invoke")
+_STREAM = ("stream_chat", "chat_stream", "stream", "stream_generate", "generate_stream")
+_EMBED = ("embed", "embeddings", "get_embeddings", "embed_texts", "create_embeddings")
+_BATCH = ("batch_chat", "batch_generate", "chat_batch", "batch")
+_MESSAGE_PARAMS = ("messages", "history", "conversation", "conversations", "chat_history", "msgs")
+
+
+def _async_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return names + tuple(f"a{n}" for n in names) + tuple(f"{n}_async" for n in names)
+
+
+# unified operation -> (candidate legacy names, async?, input kind or None to read the parameter)
+_WRAPPER_TABLE: dict[str, tuple[tuple[str, ...], bool, str | None]] = {
+    "generate": (_GENERATE, False, None),
+    "agenerate": (_async_names(_GENERATE), True, None),
+    "stream": (_STREAM, False, None),
+    "astream": (_async_names(_STREAM), True, None),
+    "embed": (_EMBED, False, "texts"),
+    "aembed": (_async_names(_EMBED), True, "texts"),
+    "batch": (_BATCH, False, None),
+}
+
+
+def wrapper_operations(methods: tuple[MethodInfo, ...]) -> dict[str, WrapperOp]:
+    """Map unified operations onto the wrapper's methods by name and parameters."""
+    defined = _last_definitions(methods)
+    found: dict[str, WrapperOp] = {}
+    for op, (names, is_async, input_kind) in _WRAPPER_TABLE.items():
+        one_shot = op in ("generate", "agenerate")  # a generator named `chat` streams instead
+        for method in (defined[n] for n in names if n in defined):
+            if method.is_async != is_async or (one_shot and method.is_generator):
+                continue
+            shaped = _shape(method, input_kind)
+            if shaped is not None:
+                found[op] = shaped
+                break
+    return found
+
+
+def _shape(method: MethodInfo, input_kind: str | None) -> WrapperOp | None:
+    named = [p for p in method.params if not p.startswith("*") and p not in ("self", "cls")]
+    if not named:
+        return None  # nothing to pass the input to
+    first = named[0]
+    if input_kind is None:
+        input_kind = "messages" if first in _MESSAGE_PARAMS else "prompt"
+    return WrapperOp(
+        method=method.name,
+        input=input_kind,
+        options=tuple(sorted(named[1:])),
+        any_option=any(p.startswith("**") for p in method.params),
+        is_generator=method.is_generator,
+    )
+
+
+def _wrapper_capabilities(ops: dict[str, WrapperOp]) -> str:
+    generate = ops.get("generate") or ops.get("agenerate")
+    accepts = set(generate.options) if generate else set()
+    open_ended = bool(generate and generate.any_option)
+    return _capabilities(
+        {
+            "streaming": "stream" in ops or "astream" in ops,
+            "async_": "agenerate" in ops or "astream" in ops,
+            "tools": open_ended or "tools" in accepts,
+            "json_schema": open_ended or "response_format" in accepts,
+            "embeddings": "embed" in ops or "aembed" in ops,
+            "batch": "batch" in ops,
+        }
+    )

@@ -1,0 +1,147 @@
+"""Rendering the generated package: markers, compilation, formatting, stability, cheap imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import black
+import pytest
+from servers.render import LegacyProvider, scan_methods, write_package
+
+from genmigrate.generated import (
+    AdapterContext,
+    PackageContext,
+    ProviderEntry,
+    modelclient_ops,
+    render_adapter,
+    render_package,
+    wrapper_operations,
+)
+from genmigrate.model import GENERATED_MARKER, MethodInfo
+
+PROVIDERS = (
+    LegacyProvider("openai", "openai_modelclient.py", "OpenAIClient", "modelclient"),
+    LegacyProvider("anthropic", "anthropic_wrapper.py", "AnthropicChat", "chat-wrapper"),
+    LegacyProvider("bedrock", "bedrock_wrapper.py", "BedrockClient", "chat-wrapper"),
+    LegacyProvider("ollama", "ollama_wrapper.py", "OllamaChat", "unknown"),
+)
+SDKS = ("openai", "anthropic", "boto3", "botocore", "adalflow", "ollama", "dashscope", "httpx")
+SDKS += ("httpx2", "requests", "aiohttp", "keyring")
+MODE = black.Mode(line_length=100)
+
+
+def _context() -> PackageContext:
+    return PackageContext("app.components.generator", tuple(p.entry() for p in PROVIDERS))
+
+
+def _adapter_sources() -> list[str]:
+    out = []
+    for p in PROVIDERS:
+        legacy = (Path(__file__).parent / "servers" / "legacy" / p.source).read_text()
+        methods = scan_methods(legacy, p.legacy_class)
+        ctx = AdapterContext(p.name, p.adapter_class, p.legacy_class, p.protocol, methods)
+        out.append(render_adapter(ctx))
+    return out
+
+
+def test_every_package_file_is_marked_compiles_and_is_black_formatted() -> None:
+    files = render_package(_context())
+    assert {"__init__.py", "base.py", "generator_manager.py", "providers/__init__.py"} <= set(files)
+    for path, text in files.items():
+        assert text.splitlines()[0].startswith(GENERATED_MARKER), path
+        compile(text, path, "exec")
+        assert black.format_str(text, mode=MODE) == text, f"{path} is not black-formatted"
+
+
+def test_adapters_compile_and_are_black_formatted() -> None:
+    for text in _adapter_sources():
+        compile(text, "<adapter>", "exec")
+        assert black.format_str(text, mode=MODE) == text
+
+
+def test_rendering_is_stable() -> None:
+    assert render_package(_context()) == render_package(_context())
+    assert _adapter_sources() == _adapter_sources()
+
+
+def test_package_is_relocatable_and_registers_relative_paths() -> None:
+    files = render_package(_context())
+    assert "app.components" not in files["generator_manager.py"]
+    assert (
+        '"openai": ".providers.openai_generator:OpenaiGenerator"' in files["providers/__init__.py"]
+    )
+
+
+def test_importing_package_and_manager_loads_no_provider_sdk(tmp_path: Path) -> None:
+    package = write_package(tmp_path, PROVIDERS)
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(tmp_path)!r})
+import {package} as pkg
+from {package}.generator_manager import GeneratorManager
+manager = GeneratorManager(default_provider="openai", entry_points=False)
+def loaded():
+    return sorted({{m.split(".")[0] for m in sys.modules}} & set({list(SDKS)!r}))
+before = loaded()
+caps = manager.capabilities("bedrock")  # first use of one provider loads only its SDK
+print(json.dumps({{"providers": manager.providers.names(), "streaming": caps.streaming,
+    "before": before, "after": loaded(), "genmigrate": "genmigrate" in sys.modules}}))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout)
+    assert report["before"] == []
+    assert report["after"] == ["boto3", "botocore"]
+    assert report["genmigrate"] is False
+    assert report["providers"] == ["anthropic", "bedrock", "ollama", "openai"]
+    assert report["streaming"] is True
+
+
+def test_modelclient_ops_follow_the_defined_methods() -> None:
+    only_sync = (MethodInfo("call", 1, ["self", "api_kwargs", "model_type"]),)
+    assert modelclient_ops(only_sync) == {
+        "generate": True,
+        "stream": True,
+        "agenerate": False,
+        "astream": False,
+        "embed": False,
+        "aembed": False,
+    }
+    subclass = (MethodInfo("__init__", 1, ["self"]),)  # inherits call/acall from a concrete client
+    assert modelclient_ops(subclass)["agenerate"] is True
+
+
+def test_wrapper_operations_map_names_params_and_duplicates() -> None:
+    methods = (
+        MethodInfo("chat", 1, ["self", "prompt"]),
+        MethodInfo("chat", 5, ["self", "messages", "model", "**kw"]),  # the later one wins
+        MethodInfo("stream_chat", 9, ["self", "messages"], is_generator=True),
+        MethodInfo("achat", 12, ["self", "messages"], is_async=True),
+        MethodInfo("embed", 15, ["self"]),  # no input parameter: cannot be driven
+    )
+    ops = wrapper_operations(methods)
+    assert set(ops) == {"generate", "stream", "agenerate"}
+    assert ops["generate"].input == "messages"
+    assert ops["generate"].options == ("model",) and ops["generate"].any_option
+    assert ops["stream"].is_generator
+
+
+def test_generator_named_chat_is_a_stream_not_a_generate() -> None:
+    ops = wrapper_operations((MethodInfo("chat", 1, ["self", "q"], is_generator=True),))
+    assert "generate" not in ops
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        PackageContext("app.components-x", ()),
+        PackageContext("a", (ProviderEntry("x", "mod", "Gen", ("Legacy",), "grpc"),)),
+        PackageContext("a", (ProviderEntry("x", "mod", "class", ("Legacy",), "unknown"),)),
+        PackageContext("a", (ProviderEntry("x", "m", "G", ("L",), "unknown"),) * 2),
+    ],
+)
+def test_bad_package_context_is_rejected(bad: PackageContext) -> None:
+    with pytest.raises(ValueError):
+        render_package(bad)
