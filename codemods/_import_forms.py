@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import libcst as cst
 
@@ -39,7 +40,9 @@ class ImportResolver:
         return base, full or None
 
 
-def module_import(node: cst.ImportFrom, resolver: ImportResolver) -> cst.ImportFrom | cst.FlattenSentinel:
+def module_import(
+    node: cst.ImportFrom, resolver: ImportResolver
+) -> cst.BaseSmallStatement | cst.FlattenSentinel[cst.BaseSmallStatement]:
     """The rewritten statement(s) for one `from ... import ...`."""
     resolved = resolver.target(node)
     if resolved is None or resolved[1] is None:
@@ -54,7 +57,7 @@ def module_import(node: cst.ImportFrom, resolver: ImportResolver) -> cst.ImportF
     if not moved:
         return node
     staying = [alias for alias in node.names if alias not in moved]
-    statements = [
+    statements: list[cst.BaseSmallStatement] = [
         _module_alias_import(resolver.moves[f"{full}.{_alias_name(alias)}"], alias, base, level)
         for alias in moved
     ]
@@ -86,7 +89,7 @@ def _alias_name(alias: cst.ImportAlias) -> str:
     return dotted_name(alias.name) or ""
 
 
-def _from_clause(new_module: str, base: str, level: int) -> dict[str, object]:
+def _from_clause(new_module: str, base: str, level: int) -> dict[str, Any]:
     """`relative` and `module` for importing from `new_module`, relative when the original was."""
     if level and base and (new_module == base or new_module.startswith(base + ".")):
         rest = new_module[len(base) + 1 :]
@@ -94,15 +97,18 @@ def _from_clause(new_module: str, base: str, level: int) -> dict[str, object]:
     return {"relative": [], "module": name_node(new_module)}
 
 
-def _module_alias_import(new_module: str, alias: cst.ImportAlias, base: str, level: int) -> cst.ImportFrom:
+def _module_alias_import(
+    new_module: str, alias: cst.ImportAlias, base: str, level: int
+) -> cst.ImportFrom | cst.Import:
+    """Import the moved module `new_module` under the name `alias` bound."""
     parent, _, leaf = new_module.rpartition(".")
     bound = alias.asname.name if alias.asname else alias.name
     assert isinstance(bound, cst.Name)
     asname = None if bound.value == leaf else cst.AsName(name=cst.Name(bound.value))
-    clause = _from_clause(parent, base, level) if parent else {"relative": [], "module": None}
-    if clause["module"] is None and not clause["relative"]:
-        clause = {"relative": [], "module": name_node(parent or leaf)}
-    return cst.ImportFrom(names=[cst.ImportAlias(name=cst.Name(leaf), asname=asname)], **clause)  # type: ignore[arg-type]
+    imported = cst.ImportAlias(name=cst.Name(leaf), asname=asname)
+    if not parent:
+        return cst.Import(names=[imported])
+    return cst.ImportFrom(names=[imported], **_from_clause(parent, base, level))
 
 
 def _fix_last_comma(aliases: list[cst.ImportAlias], original_last: cst.ImportAlias) -> list[cst.ImportAlias]:

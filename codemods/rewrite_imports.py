@@ -78,7 +78,7 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
-    ) -> cst.ImportFrom | cst.FlattenSentinel[cst.BaseSmallStatement]:
+    ) -> cst.BaseSmallStatement | cst.FlattenSentinel[cst.BaseSmallStatement]:
         return module_import(updated_node, self.resolver)
 
     def leave_SimpleStatementLine(

@@ -111,3 +111,8 @@ def test_crlf_and_bytes_kept() -> None:
     source = b"# -*- coding: latin-1 -*-\r\nfrom api.openai_client import X\r\nN = '\xe9'\r\n"
     out = rewrite_imports(source, MOVES)
     assert out == source.replace(b"api.openai_client", NEW.encode())
+
+
+def test_module_moved_to_top_level_becomes_plain_import() -> None:
+    out = rewrite_imports("from api import openai_client, utils\n", {"api.openai_client": "openai_generator"})
+    assert out == "from api import utils\nimport openai_generator as openai_client\n"
