@@ -40,7 +40,8 @@ def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _git_files(root: Path) -> list[str] | None:
-    """Tracked and untracked-but-not-ignored files, or None when `root` is not in a git work tree."""
+    """Tracked and untracked-but-not-ignored files; None when `root` is not in a git work tree or is
+    itself ignored there (git then lists nothing, and the user asked for this folder explicitly)."""
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -51,7 +52,8 @@ def _git_files(root: Path) -> list[str] | None:
     if proc.returncode != 0:
         return None
     names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [n for n in names if n and (root / n).is_file()]
+    listed = [n for n in names if n and (root / n).is_file()]
+    return listed or None
 
 
 def _walk(root: Path) -> list[str]:
