@@ -10,6 +10,7 @@ import libcst.matchers as m
 
 from genmigrate.discover.analyze import ModuleGraph, build_graph
 from genmigrate.discover.classes import describe_classes
+from genmigrate.discover.names import is_package, resolve_relative
 from genmigrate.discover.prefilter import HTTP_MODULES
 from genmigrate.discover.providers import ENDPOINTS
 from genmigrate.discover.statements import import_modules, imported_sdk, is_sdk_module
@@ -89,3 +90,20 @@ def _http_statements(graph: ModuleGraph) -> set[int]:
             ):
                 found.add(index)
     return found
+
+
+def extends_other_clients(parsed: Parsed, tree: ast.Module, client_classes: set[str]) -> bool:
+    """Every class of `parsed` subclasses a class of another client module (e.g. `XaiClient(OpenAIClient)`):
+    the module is then a dependent of that client, not a legacy client module of its own."""
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = resolve_relative(parsed.module, is_package(parsed.path), node.level, node.module or "")
+            bound.update({alias.asname or alias.name: f"{base}.{alias.name}" for alias in node.names})
+    own = parsed.module + "."
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            bases = {bound.get(b.id, "") for b in node.bases if isinstance(b, ast.Name)}
+            if not any(b in client_classes and not b.startswith(own) for b in bases):
+                return False
+    return True

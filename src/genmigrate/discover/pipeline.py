@@ -11,7 +11,7 @@ import libcst as cst
 
 from genmigrate.config import Config
 from genmigrate.discover import names
-from genmigrate.discover.clients import Parsed, analyse, worth_full_parse
+from genmigrate.discover.clients import Parsed, analyse, extends_other_clients, worth_full_parse
 from genmigrate.discover.crossrefs import dependent_hazards, same_name_helpers
 from genmigrate.discover.dependents import find_dependents, is_text_candidate, parse_python
 from genmigrate.discover.files import list_files
@@ -40,7 +40,9 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
     state = _State(root=root, config=config, reader=Reader(root, overlay))
     listed = list_files(root, config.exclude, overlay)
     _read_and_prefilter(state, listed)
-    clients = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
+    confirmed = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
+    client_classes = {f"{p.module}.{c.name}" for p in confirmed for c in p.classes}
+    clients = [p for p in confirmed if not extends_other_clients(p, state.trees[p.path], client_classes)]
     targets = [Target(p.path, p.module, tuple(c.name for c in p.classes)) for p in clients]
     dependents = find_dependents(state.texts, targets, state.module_of.__getitem__, state.trees, state.errors)
     state.parsed.update(state.trees)
