@@ -30,3 +30,11 @@ def resolve_relative(current: str, package: bool, level: int, name: str) -> str:
     if name:
         parts.append(name)
     return ".".join(parts)
+
+
+def is_test_file(path: str) -> bool:
+    """pytest-style test modules and anything under a `tests`/`test` folder: dependents, never clients."""
+    pure = PurePosixPath(path)
+    name = pure.name
+    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+            or any(part in ("tests", "test") for part in pure.parts[:-1]))

@@ -71,7 +71,7 @@ def _read_and_prefilter(state: _State, listed: list[str]) -> None:
         state.texts[path] = data
         module = names.module_name(path)
         state.module_of[path] = module[4:] if strip_src and module.startswith("src.") else module
-        if PurePosixPath(path).suffix == ".py" and not is_generated(data):
+        if PurePosixPath(path).suffix == ".py" and not names.is_test_file(path) and not is_generated(data):
             hit = classify(data)
             if hit is not None:
                 state.candidates.append((path, hit))
