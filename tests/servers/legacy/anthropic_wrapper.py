@@ -5,7 +5,9 @@ class AnthropicChat:
     """A plain chat wrapper over the Anthropic SDK."""
 
     def __init__(self, api_key="sk-ant-test", base_url=None, max_retries=2):
-        self.client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=max_retries)
+        self.client = anthropic.Anthropic(
+            api_key=api_key, base_url=base_url, max_retries=max_retries
+        )
         self.async_client = anthropic.AsyncAnthropic(
             api_key=api_key, base_url=base_url, max_retries=max_retries
         )

@@ -23,9 +23,13 @@ class OpenAIClient(ModelClient):
         self.async_client = None
 
     def init_async_client(self):
-        return AsyncOpenAI(api_key=self._api_key, base_url=self.base_url, max_retries=self.max_retries)
+        return AsyncOpenAI(
+            api_key=self._api_key, base_url=self.base_url, max_retries=self.max_retries
+        )
 
-    def convert_inputs_to_api_kwargs(self, input=None, model_kwargs={}, model_type=ModelType.UNDEFINED):
+    def convert_inputs_to_api_kwargs(
+        self, input=None, model_kwargs={}, model_type=ModelType.UNDEFINED
+    ):
         final = dict(model_kwargs)
         if model_type == ModelType.EMBEDDER:
             final["input"] = input if isinstance(input, list) else [input]
@@ -41,7 +45,9 @@ class OpenAIClient(ModelClient):
             prompt_tokens=completion.usage.prompt_tokens,
             total_tokens=completion.usage.total_tokens,
         )
-        return GeneratorOutput(data=completion.choices[0].message.content, usage=usage, raw_response=str(completion))
+        return GeneratorOutput(
+            data=completion.choices[0].message.content, usage=usage, raw_response=str(completion)
+        )
 
     def parse_embedding_response(self, response):
         data = [Embedding(embedding=d.embedding, index=d.index) for d in response.data]
