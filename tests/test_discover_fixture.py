@@ -58,10 +58,14 @@ def test_key_facts(scanned) -> None:  # type: ignore[no-untyped-def]
 def test_negative_fixtures_yield_no_client() -> None:
     result = discover(FIXTURES / "negative", Config())
     assert result.clients == []
-    # broken_syntax.py imports openai and would be a client: the one error, and a fatal one (exit 2).
-    assert [(e.path, e.line, e.fatal) for e in result.errors] == [("broken_syntax.py", 12, True)]
+    # broken_syntax.py imports openai and would be a client: the one error, and a fatal one (exit 2),
+    # on the line Python itself reports.
+    with pytest.raises(SyntaxError) as raised:
+        compile((FIXTURES / "negative" / "broken_syntax.py").read_bytes(), "broken_syntax.py", "exec")
+    line = raised.value.lineno
+    assert [(e.path, e.line, e.fatal) for e in result.errors] == [("broken_syntax.py", line, True)]
     cli = CliRunner().invoke(main, ["scan", str(FIXTURES / "negative")])
-    assert cli.exit_code == 2 and cli.stderr.startswith("broken_syntax.py:12: ")
+    assert cli.exit_code == 2 and cli.stderr.startswith(f"broken_syntax.py:{line}: ")
 
 
 NEGATIVE = {
