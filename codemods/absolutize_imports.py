@@ -14,6 +14,8 @@ import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.helpers import parse_template_expression
 
+from genmigrate.codemods._source import CodemodError, parse
+
 _RELATIVE = re.compile(r"\bfrom\s+\.")
 
 
@@ -23,7 +25,7 @@ def absolute_module(module_name: str, level: int, name: str | None, is_package: 
     package = parts if is_package else parts[:-1]
     up = level - 1
     if up >= len(package):
-        raise ValueError(f"relative import beyond the top-level package in {module_name}")
+        raise CodemodError(0, f"relative import beyond the top-level package in {module_name}")
     base = package[: len(package) - up]
     return ".".join([*base, *([name] if name else [])])
 
@@ -56,6 +58,6 @@ def absolutize_imports(source: str, module_name: str, is_package: bool = False) 
     """Return `source` (the text of module `module_name`) with every relative import made absolute."""
     if not _RELATIVE.search(source):
         return source
-    module = cst.parse_module(source)
+    module = parse(source)
     command = AbsolutizeImportsCommand(CodemodContext(), module_name, is_package)
     return command.transform_module(module).code

@@ -60,8 +60,11 @@ def test_primary_class_prefers_a_recognised_protocol() -> None:
 def test_two_modules_of_one_provider_get_distinct_targets() -> None:
     a = _client("api/openai_client.py", "openai", [("A", "modelclient")])
     b = _client("api/openai_v2.py", "openai", [("B", "modelclient")])
-    targets = [m.target_module.rsplit(".", 1)[1] for m in make_plan(_scan(a, b), Config()).moves]
-    assert targets == ["openai_generator", "openai_openai_v2_generator"]
+    c = _client("api/xai_client.py", "openai", [("C", "modelclient")])
+    moves = make_plan(_scan(a, b, c), Config()).moves
+    assert [m.provider for m in moves] == ["openai", "openai_v2", "xai"]
+    assert [m.target_module.rsplit(".", 1)[1] for m in moves] == ["openai_generator", "openai_v2_generator", "xai_generator"]
+    assert [m.adapter_class for m in moves] == ["OpenAIGenerator", "OpenaiV2Generator", "XaiGenerator"]
 
 
 def test_output_override_and_config_rewrites() -> None:

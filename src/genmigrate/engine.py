@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst as cst
-
 from genmigrate.config import Config
 from genmigrate.discover import discover
 from genmigrate.model import FileChange, ScanResult, SourceError
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
-from genmigrate.render import render
+from genmigrate.render import RenderError, render
 from genmigrate.tree import Tree
 from genmigrate.verify import check_outputs, import_failures, materialised
 
@@ -53,10 +51,8 @@ def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None
             return Outcome(scan, None, [], warnings=list(scan.errors))
         plan = make_plan(scan, config, existing)
         changes = render(plan, scan, tree)
-    except PlanError as exc:
+    except (PlanError, RenderError) as exc:
         raise MigrationError([_as_error(str(exc))]) from None
-    except (ValueError, cst.ParserSyntaxError) as exc:
-        raise MigrationError([SourceError(scan.root, 1, f"cannot transform: {exc}")]) from None
     return Outcome(scan, plan, changes, warnings=list(scan.errors))
 
 

@@ -34,7 +34,7 @@ class PlanError(Exception):
 class ModuleMove:
     source_path: str  # "api/openai_client.py"
     source_module: str  # "api.openai_client"
-    provider: str
+    provider: str  # registry name: the provider, or the file stem when two modules share one
     target_path: str  # "api/components/generator/providers/openai_generator.py"
     target_module: str  # "api.components.generator.providers.openai_generator"
     classes: tuple[str, ...]  # every class of the legacy module, in source order
@@ -145,12 +145,12 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     import_root = _common_import_root(clients, existing)
     package_path = config.output or _default_output(clients, existing, import_root)
     package_module = _dotted(package_path, import_root)
-    taken = {m.target_module.rsplit(".", 1)[-1] for m in existing}
+    taken = {m.provider for m in existing}
     moves = list(existing)
     for client in clients:
-        module_name = _unique(f"{client.provider}_generator", client, taken)
-        taken.add(module_name)
-        moves.append(_move(client, config, package_path, package_module, module_name))
+        name = _unique(client.provider, client, taken)
+        taken.add(name)
+        moves.append(_move(client, name, config, package_path, package_module))
     moved_modules = {m.source_module for m in moves}
     rewrites = _rewrites(clients, moved_modules)
     return MigrationPlan(
@@ -165,7 +165,7 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     )
 
 
-def _move(client: ClientModule, config: Config, package_path: str, package_module: str, module_name: str) -> ModuleMove:
+def _move(client: ClientModule, name: str, config: Config, package_path: str, package_module: str) -> ModuleMove:
     if not client.classes:
         raise PlanError(f"{client.path}:1: no class to extract")
     primary = _primary(client.classes)
@@ -177,15 +177,15 @@ def _move(client: ClientModule, config: Config, package_path: str, package_modul
         keep = tuple(sorted(needed))
     by_index = {s.index: s for s in client.statements}
     moved_names = tuple(name for i in keep for name in by_index[i].defines if i in by_index)
-    adapter = _DISPLAY.get(client.provider, client.provider.title().replace("_", "")) + "Generator"
+    adapter = _DISPLAY.get(name, name.title().replace("_", "")) + "Generator"
     if adapter in moved_names:
         adapter = f"Unified{adapter}"
     return ModuleMove(
         source_path=client.path,
         source_module=client.module,
-        provider=client.provider,
-        target_path=f"{package_path}/providers/{module_name}.py",
-        target_module=f"{package_module}.providers.{module_name}",
+        provider=name,
+        target_path=f"{package_path}/providers/{name}_generator.py",
+        target_module=f"{package_module}.providers.{name}_generator",
         classes=tuple(c.name for c in client.classes),
         primary_class=primary.name,
         adapter_class=adapter,
@@ -199,14 +199,16 @@ def _primary(classes: list[ClassInfo]) -> ClassInfo:
     return min(enumerate(classes), key=lambda ic: (_PROTOCOL_RANK[ic[1].protocol], ic[0]))[1]
 
 
-def _unique(name: str, client: ClientModule, taken: set[str]) -> str:
-    if name not in taken:
-        return name
+def _unique(provider: str, client: ClientModule, taken: set[str]) -> str:
+    """A registry name for the module: its provider, else its file stem (`xai_client` -> `xai`)."""
+    if provider not in taken:
+        return provider
     stem = posixpath.splitext(posixpath.basename(client.path))[0]
-    candidate = f"{client.provider}_{stem}_generator"
-    number = 2
-    while candidate in taken:
-        candidate = f"{client.provider}_{stem}_{number}_generator"
+    for suffix in ("_client", "_patch", "_wrapper", "_llm"):
+        stem = stem.removesuffix(suffix)
+    candidate, number = stem, 2
+    while candidate in taken or not candidate.isidentifier():
+        candidate = f"{provider}_{number}"
         number += 1
     return candidate
 

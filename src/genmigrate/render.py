@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import libcst as cst
+
+from genmigrate.codemods._source import CodemodError
 from genmigrate.codemods.absolutize_imports import absolutize_imports
 from genmigrate.codemods.alias_shim import alias_shim
 from genmigrate.codemods.extract_statements import extract_statements
@@ -21,6 +26,22 @@ from genmigrate.tree import Tree
 COMPONENTS_INIT = f'{GENERATED_MARKER} generated file - regenerate with genmigrate, do not edit.\n"""Generated components."""\n'
 
 
+class RenderError(Exception):
+    """A file the codemods cannot transform; the message is `path:line: message`."""
+
+
+@contextmanager
+def _transforming(path: str) -> Iterator[None]:
+    try:
+        yield
+    except CodemodError as exc:
+        raise RenderError(f"{path}:{max(exc.line, 1)}: cannot transform: {exc.message}") from None
+    except cst.ParserSyntaxError as exc:
+        raise RenderError(f"{path}:{exc.raw_line}: cannot parse: {exc.message}") from None
+    except (ValueError, UnicodeError) as exc:
+        raise RenderError(f"{path}:1: cannot transform: {exc}") from None
+
+
 def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange]:
     """Every file the plan creates or changes, in path order; unchanged files are left out."""
     clients = {c.path: c for c in scan.clients}
@@ -29,12 +50,14 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
         client = clients.get(move.source_path)
         if client is None:  # moved by an earlier run: only the package files are re-rendered
             continue
-        source = tree.source(move.source_path)
-        out[move.target_path] = _provider_module(plan, move, client, source)
-        out[move.source_path] = _shim(plan, move, source)
+        with _transforming(move.source_path):
+            source = tree.source(move.source_path)
+            out[move.target_path] = _provider_module(plan, move, client, source)
+            out[move.source_path] = _shim(plan, move, source)
     for rewrite in plan.rewrites:
-        source = tree.source(rewrite.path)
-        out[rewrite.path] = _rewrite(plan, rewrite.path, rewrite.kind, source)
+        with _transforming(rewrite.path):
+            source = tree.source(rewrite.path)
+            out[rewrite.path] = _rewrite(plan, rewrite.path, rewrite.kind, source)
     for rel, text in _package_files(plan, tree).items():
         out[rel] = text.encode("utf-8")
     changes = []
@@ -75,7 +98,8 @@ def _shim(plan: MigrationPlan, move: ModuleMove, source: SourceText) -> bytes:
 def _rewrite(plan: MigrationPlan, path: str, kind: str, source: SourceText) -> bytes:
     if kind == "python":
         module = _module_name(path, plan.import_root)
-        text = rewrite_imports(source.text, plan.module_moves, module_name=module)
+        is_package = path.endswith("/__init__.py") or path == "__init__.py"
+        text = rewrite_imports(source.text, plan.module_moves, module_name=module, is_package=is_package)
         text = rewrite_patch_targets(text, plan.lookups)
     else:
         text = rewrite_config_refs(source.text, plan.lookups, kind)
