@@ -9,7 +9,7 @@ blocks. Imports are rewritten where they stand, never hoisted; everything else i
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
@@ -30,7 +30,14 @@ def rewrite_imports(
     `module_name` is the importing module's dotted name (needed for relative imports);
     `is_package` says it is a package `__init__`.
     """
+    if not _mentions(source, (old.rsplit(".", 1)[-1] for old in moves)):
+        return source  # no import can name a moved module: skip the parse
     return render(rewrite_module_imports(parse(source), moves, module_name, is_package), source)
+
+
+def _mentions(source: Source, words: Iterable[str]) -> bool:
+    text = source.decode("latin-1") if isinstance(source, bytes) else source
+    return any(word in text for word in words)
 
 
 def rewrite_module_imports(

@@ -20,6 +20,9 @@ from ._source import Source, parse, render
 
 def rewrite_patch_targets(source: Source, lookups: Mapping[str, str]) -> Source:
     """Return `source` with dotted-path string literals rewritten through `lookups` (see `_dotted`)."""
+    text = source.decode("latin-1") if isinstance(source, bytes) else source
+    if not any(key in text for key in lookups):
+        return source  # no string can name a moved thing: skip the parse
     return render(rewrite_module_targets(parse(source), lookups), source)
 
 
