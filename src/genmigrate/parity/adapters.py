@@ -233,7 +233,16 @@ def botocore_patches(handler_ref: Callable[[], Handler | None]) -> list[Any]:
         client.meta.events.register("before-send", before_send)
         return client
 
-    return [mock.patch.object(Session, "create_client", create_client)]
+    return [mock.patch.object(Session, "create_client", create_client),
+            # adaptive retry mode's client-side rate limiter waits on the real clock
+            mock.patch("botocore.retries.bucket.TokenBucket.acquire", lambda self, *a, **k: True)]
+
+
+def tls_patches() -> list[Any]:
+    """No connection is ever made, so loading CA bundles (~70 ms per SDK client) is skipped."""
+    import ssl
+
+    return [mock.patch.object(ssl.SSLContext, "load_verify_locations", lambda self, *a, **k: None)]
 
 
 def start_all(patches: list[Any], stack: contextlib.ExitStack) -> None:

@@ -36,7 +36,7 @@ PLANTED_SECRETS = (
     "DEEPSEEK_API_KEY", "TOGETHER_API_KEY", "XAI_API_KEY", "COHERE_API_KEY", "FIREWORKS_API_KEY",
 )
 # Kept out so host credentials and proxies never leak into a run.
-_REMOVED = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL|PROXY|_PROFILE|_ENDPOINT|_BASE_URL|_HOST)", re.I)
+_REMOVED = re.compile(r"(^|_)(KEY|SECRET|TOKEN|PASSWORD|CREDENTIALS?|PROXY|PROFILE|ENDPOINT|BASE_URL|HOST)(_|$)", re.I)
 _ISOLATION = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
               "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "*"}
 _DYNAMIC_SECRET = re.compile(r"^(?!AWS_)[A-Z0-9_]+_API_KEY$")

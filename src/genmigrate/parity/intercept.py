@@ -86,6 +86,7 @@ def intercept(responder: Responder) -> Iterator[InterceptLog]:
         *adapters.requests_patches(handler),
         *adapters.aiohttp_patches(handler),
         *adapters.botocore_patches(_STATE.active_handler),
+        *adapters.tls_patches(),
         *_guard_patches(log),
     ]
     with _STATE.lock:

@@ -1,0 +1,160 @@
+"""Render the generated parity tests, record their baseline from the original classes, and
+verify a migrated tree against it. Recording and verifying run pytest in a subprocess."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from genmigrate.model import ClassInfo
+from genmigrate.parity.compare import Difference, differences
+from genmigrate.parity.harness import REPORT_ENV
+from genmigrate.parity.offline import tiktoken_cache_dir
+
+TEMPLATE = "parity_test.j2"
+SNAPSHOTS = "__snapshots__"
+
+
+@dataclass(frozen=True)
+class ParityTarget:
+    provider: str  # "openai"
+    old_module: str  # "api.openai_client"
+    new_module: str  # "api.components.generator.providers.openai_generator"
+    cls: ClassInfo
+
+
+@dataclass
+class ParityReport:
+    ok: bool
+    passed: int = 0
+    failed: int = 0
+    differences: list[Difference] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # problems that are not behaviour differences
+    output: str = ""  # pytest's output, secrets already redacted by the traces
+
+
+class ParityError(Exception):
+    """The parity suite could not run at all (not a behaviour difference)."""
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    root = files("genmigrate.templates")
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True, autoescape=False)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _case(target: ClassInfo, module: str, legacy_module: str) -> dict[str, Any]:
+    info = json.dumps(dataclasses.asdict(target), sort_keys=True)
+    return {"class_name": target.name, "module": module, "legacy_module": legacy_module,
+            "constant": _snake(target.name).upper(), "test_name": f"test_{_snake(target.name)}_parity",
+            "class_info": f"__import__('json').loads({json.dumps(info)})"}
+
+
+def _render(targets: Sequence[ParityTarget], tests_dir: str, use_legacy: bool) -> dict[str, str]:
+    by_provider: dict[str, list[ParityTarget]] = {}
+    for target in targets:
+        by_provider.setdefault(target.provider, []).append(target)
+    out = {}
+    template = _environment().get_template(TEMPLATE)
+    for provider, group in sorted(by_provider.items()):
+        cases = [_case(t.cls, t.old_module if use_legacy else t.new_module, t.old_module) for t in group]
+        path = f"{tests_dir.strip('/')}/test_{re.sub(r'[^a-z0-9_]', '_', provider.lower())}_parity.py"
+        out[path] = template.render(provider=provider, cases=cases)
+    return out
+
+
+def render_parity_tests(targets: Sequence[ParityTarget], tests_dir: str = "tests/parity") -> dict[str, str]:
+    """Relative posix path -> text of the generated test modules (one per provider)."""
+    return _render(targets, tests_dir, use_legacy=False)
+
+
+def _pytest(cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, REPORT_ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
+    cache = tiktoken_cache_dir()
+    if cache:
+        env["TIKTOKEN_CACHE_DIR"] = cache
+    command = [sys.executable, "-m", "pytest", str(test_dir), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+               "--rootdir", str(cwd), "-o", "addopts=", "-W", "ignore", *extra]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str = "tests/parity") -> dict[str, bytes]:
+    """Run the scenarios against the original classes of the unmodified tree at `root`; return the
+    snapshot files to write (relative posix path -> bytes)."""
+    with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
+        work = Path(tmp)
+        (work / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        for rel, text in _render(targets, tests_dir, use_legacy=True).items():
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            (work / rel).write_text(text, encoding="utf-8")
+        user = root / tests_dir / "parity_scenarios.py"
+        if user.is_file():
+            (work / tests_dir / user.name).write_bytes(user.read_bytes())
+        result = _pytest(work, root.resolve(), work / tests_dir, ["--snapshot-update"], work / "report.jsonl")
+        if result.returncode != 0:
+            raise ParityError(f"{root}:1: recording the parity baseline failed:\n{_tail(result)}")
+        snapshots = work / tests_dir / SNAPSHOTS
+        return {f"{tests_dir.strip('/')}/{SNAPSHOTS}/{p.relative_to(snapshots).as_posix()}": p.read_bytes()
+                for p in sorted(snapshots.rglob("*")) if p.is_file()}
+
+
+def _tail(result: subprocess.CompletedProcess[str], lines: int = 40) -> str:
+    return "\n".join((result.stdout + result.stderr).splitlines()[-lines:])
+
+
+def _load_expected(folder: Path) -> dict[tuple[str, str], Any]:
+    out = {}
+    for path in (folder / SNAPSHOTS).rglob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "class" in data and "scenario" in data:
+            out[(data["class"], data["scenario"])] = data
+    return out
+
+
+def _load_got(report: Path) -> dict[tuple[str, str], Any]:
+    if not report.is_file():
+        return {}
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {(row["class"], row["scenario"]): row for row in rows}
+
+
+_SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors)")
+
+
+def verify_parity(root: Path, tests_dir: str = "tests/parity") -> ParityReport:
+    """Run the generated parity tests of the tree at `root`; report behaviour differences."""
+    folder = root / tests_dir
+    if not folder.is_dir():
+        raise ParityError(f"{folder}:1: no parity tests here (run `genmigrate apply` first)")
+    with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
+        report = Path(tmp) / "report.jsonl"
+        result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report)
+        got = _load_got(report)
+    counts = {kind: int(n) for n, kind in _SUMMARY.findall(result.stdout.splitlines()[-1] if result.stdout else "")}
+    expected = _load_expected(folder)
+    found = [d for key in sorted(got) for d in differences(key[1], expected.get(key), got[key], key[0])]
+    errors = [] if result.returncode in (0, 1) else [f"pytest exited with {result.returncode}:\n{_tail(result)}"]
+    if result.returncode == 1 and not found:
+        errors.append(f"parity tests failed without a trace difference:\n{_tail(result)}")
+    return ParityReport(ok=result.returncode == 0 and not found, passed=counts.get("passed", 0),
+                        failed=counts.get("failed", 0), differences=found, errors=errors,
+                        output=result.stdout + result.stderr)
