@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
 from genmigrate.discover.analyze import ModuleGraph
-from genmigrate.discover.statements import dotted
+from genmigrate.discover.statements import collect_imports, dotted
 from genmigrate.model import ClassInfo, MethodInfo, Protocol
 
 MODELCLIENT_METHODS = frozenset({"convert_inputs_to_api_kwargs", "call"})
@@ -18,10 +17,10 @@ CHAT_METHODS = frozenset(
 
 
 def import_aliases(module: cst.Module) -> dict[str, str]:
-    """Local name -> fully dotted original for every top-level `from x import y [as z]`."""
+    """Local name -> fully dotted original for every `from x import y [as z]` of the module."""
     aliases: dict[str, str] = {}
-    for found in m.findall(module, m.ImportFrom()):
-        if not isinstance(found, cst.ImportFrom) or isinstance(found.names, cst.ImportStar):
+    for found in collect_imports(module).from_imports:
+        if isinstance(found.names, cst.ImportStar):
             continue
         base = dotted(found.module) if found.module else ""
         for alias in found.names:

@@ -6,14 +6,13 @@ import ast
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
 from genmigrate.discover.analyze import ModuleGraph, build_graph
 from genmigrate.discover.classes import describe_classes
 from genmigrate.discover.names import is_package, resolve_relative
 from genmigrate.discover.prefilter import HTTP_MODULES
 from genmigrate.discover.providers import ENDPOINTS
-from genmigrate.discover.statements import import_modules, imported_sdk, is_sdk_module
+from genmigrate.discover.statements import collect_imports, imported_sdk, is_sdk_module
 from genmigrate.model import ClassInfo
 
 
@@ -82,14 +81,10 @@ def _uses(graph: ModuleGraph, index: int, needs: list[int], providers: set[int])
 
 
 def _http_statements(graph: ModuleGraph) -> set[int]:
-    found: set[int] = set()
-    for index, node in enumerate(graph.nodes):
-        for stmt in m.findall(node, m.Import() | m.ImportFrom()):
-            if isinstance(stmt, (cst.Import, cst.ImportFrom)) and any(
-                name.split(".")[0] in HTTP_MODULES for name in import_modules(stmt)
-            ):
-                found.add(index)
-    return found
+    return {
+        index for index, node in enumerate(graph.nodes)
+        if any(name.split(".")[0] in HTTP_MODULES for name in collect_imports(node).modules)
+    }
 
 
 def extends_other_clients(parsed: Parsed, tree: ast.Module, client_classes: set[str]) -> bool:

@@ -127,15 +127,33 @@ def _simple_kind(index: int, node: cst.SimpleStatementLine) -> str:
     return "other"
 
 
+class ImportCollector(cst.CSTVisitor):
+    """Every import in a subtree (nested functions included) and the packages named by `safe_import("...")`."""
+
+    def __init__(self) -> None:
+        self.modules: list[str] = []
+        self.from_imports: list[cst.ImportFrom] = []
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.modules.extend(import_modules(node))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.modules.extend(import_modules(node))
+        self.from_imports.append(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = node.func.value if isinstance(node.func, cst.Name) else (
+            node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
+        if name == "safe_import" and node.args and isinstance(node.args[0].value, cst.SimpleString):
+            self.modules.append(str(node.args[0].value.evaluated_value or ""))
+
+
+def collect_imports(node: cst.CSTNode) -> ImportCollector:
+    collector = ImportCollector()
+    node.visit(collector)
+    return collector
+
+
 def imported_sdk(node: cst.CSTNode) -> bool:
-    """`node` imports a provider SDK at its own level (not inside nested functions) or via safe_import."""
-    for found in m.findall(node, m.Import() | m.ImportFrom()):
-        assert isinstance(found, (cst.Import, cst.ImportFrom))
-        if any(is_sdk_module(name) for name in import_modules(found)):
-            return True
-    for call in m.findall(node, m.Call(func=m.Name("safe_import") | m.Attribute(attr=m.Name("safe_import")))):
-        assert isinstance(call, cst.Call)
-        if call.args and isinstance(call.args[0].value, cst.SimpleString):
-            if is_sdk_module(call.args[0].value.evaluated_value or ""):
-                return True
-    return False
+    """`node` imports a provider SDK anywhere inside it, or names one in a `safe_import` call."""
+    return any(is_sdk_module(name) for name in collect_imports(node).modules)
