@@ -5,6 +5,7 @@ import click
 
 from genmigrate import __version__
 from genmigrate.cli_migrate import apply_cmd, diff_cmd
+from genmigrate.parity.command import parity_cmd
 
 
 @click.group()
@@ -15,6 +16,7 @@ def main() -> None:
 
 main.add_command(diff_cmd)
 main.add_command(apply_cmd)
+main.add_command(parity_cmd)
 
 
 @main.command("scan")

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import datetime
 import importlib
+import logging
 import os
 import random
 import re
@@ -16,7 +17,7 @@ from collections.abc import Callable, ItemsView, Iterator, MutableMapping, Value
 from typing import Any
 from unittest import mock
 
-from genmigrate.parity.trace import SECRET_PREFIX
+from genmigrate.parity.trace import SECRET_PREFIX, redact
 
 # Non-secret settings the provider SDKs need to build a client offline.
 PLANTED: dict[str, str] = {
@@ -181,3 +182,15 @@ def recorded_sleeps(record: Callable[[float], None]) -> Iterator[VirtualClock]:
             yield clock
     finally:
         random.setstate(state)
+
+
+@contextlib.contextmanager
+def redacted_logs() -> Iterator[None]:
+    """Whatever the code under test logs during a scenario, planted secrets come out redacted."""
+    real = logging.LogRecord.getMessage
+
+    def get_message(record: logging.LogRecord) -> str:
+        return redact(real(record))
+
+    with mock.patch.object(logging.LogRecord, "getMessage", get_message):
+        yield

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 from genmigrate.parity.canned import Reply, Request, Responder
-from genmigrate.parity.environment import planted_environment, recorded_sleeps
+from genmigrate.parity.environment import planted_environment, recorded_sleeps, redacted_logs
 from genmigrate.parity.errors import responder_for
 from genmigrate.parity.intercept import intercept
 from genmigrate.parity.trace import Normaliser, is_stream, request_trace
@@ -122,7 +122,7 @@ def run_scenario(module_name: str, class_name: str, scenario: Scenario,
     `aliases`: other module names whose types count as the module under test (the legacy path).
     """
     probe_ref: list[Probe] = []
-    with planted_environment(scenario.env) as environ, _event_loop() as loop, \
+    with planted_environment(scenario.env) as environ, _event_loop() as loop, redacted_logs(), \
             intercept(_recording(responder_for(scenario.mode), probe_ref)) as log:
         module = importlib.import_module(module_name)
         cls = getattr(module, class_name)
