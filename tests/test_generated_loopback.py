@@ -3,90 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
-from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
 from servers import wire
-from servers.http import ScriptedServer
-from servers.offline import seed_tiktoken_cache
-from servers.render import LegacyProvider, import_package, write_package
+from servers.harness import Recorder, manager, pkg, servers
 
-PROVIDERS = (
-    LegacyProvider("openai", "openai_modelclient.py", "OpenAIClient", "modelclient"),
-    LegacyProvider("anthropic", "anthropic_wrapper.py", "AnthropicChat", "chat-wrapper"),
-    LegacyProvider("bedrock", "bedrock_wrapper.py", "BedrockClient", "chat-wrapper"),
-    LegacyProvider("ollama", "ollama_wrapper.py", "OllamaChat", "chat-wrapper"),
-)
-
-
-@pytest.fixture(scope="module")
-def pkg(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    seed_tiktoken_cache()
-    root = tmp_path_factory.mktemp("loopback")
-    package = write_package(root, PROVIDERS)
-    import_package(root, package)
-    mods = ("base", "generator_manager", "_resilience", "_cache", "_hooks")
-    return SimpleNamespace(**{m: importlib.import_module(f"{package}.{m}") for m in mods})
-
-
-@pytest.fixture()
-def servers() -> Iterator[SimpleNamespace]:
-    with (
-        wire.openai_server() as openai,
-        wire.anthropic_server() as anthropic,
-        wire.bedrock_server() as bedrock,
-        wire.ollama_server() as ollama,
-    ):
-        yield SimpleNamespace(openai=openai, anthropic=anthropic, bedrock=bedrock, ollama=ollama)
-
-
-def client_settings(s: SimpleNamespace) -> dict[str, dict[str, Any]]:
-    return {
-        "openai": {"base_url": s.openai.url + "/v1", "api_key": "sk-test-key-0001"},
-        "anthropic": {"base_url": s.anthropic.url, "api_key": "sk-ant-test-0002"},
-        "bedrock": {"endpoint_url": s.bedrock.url, "max_attempts": 0},  # botocore: retries
-        "ollama": {"host": s.ollama.url},
-    }
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.sleeps: list[float] = []
-        self.events: list[tuple[str, str, Any]] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    def attach(self, hooks: Any) -> None:
-        for event in ("request", "response", "error", "retry", "fallback"):
-            hooks.on(
-                event, lambda ctx, payload, e=event: self.events.append((e, ctx.provider, payload))
-            )
-
-    def names(self) -> list[str]:
-        return [e for e, _, _ in self.events]
-
-
-def manager(pkg: SimpleNamespace, s: SimpleNamespace, rec: Recorder, **kw: Any) -> Any:
-    m = pkg.generator_manager.GeneratorManager(
-        default_provider="openai",
-        settings=client_settings(s),
-        environ={},
-        use_keyring=False,
-        entry_points=False,
-        sleep=rec.sleep,
-        asleep=rec.asleep,
-        **kw,
-    )
-    rec.attach(m.hooks)
-    return m
+__all__ = ["pkg", "servers"]  # fixtures used by the tests below
 
 
 # -- OpenAI-compatible through an AdalFlow ModelClient ----------------------------------------
