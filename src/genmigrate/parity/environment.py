@@ -27,7 +27,9 @@ PLANTED: dict[str, str] = {
     "AWS_REGION": "us-east-1",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION_NAME": "us-east-1",
-    "OLLAMA_HOST": "http://127.0.0.1:11434",
+    "OLLAMA_HOST": "http://ollama.parity.invalid:11434",
+    "OPENAI_BASE_URL": "https://openai.parity.invalid/v1",
+    "ANTHROPIC_BASE_URL": "https://anthropic.parity.invalid",
     "DASHSCOPE_WORKSPACE_ID": "ws-parity",
     "OPENROUTER_BASE_URL": "https://openrouter.ai/api/v1",
 }

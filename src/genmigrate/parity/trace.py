@@ -23,7 +23,7 @@ _AWS_DATE = re.compile(r"/\d{8}/")
 _AWS_SIGNATURE = re.compile(r"Signature=[0-9a-f]+")
 # Headers that carry SDK versions, platform facts, per-request randomness or transport details.
 _DROPPED_HEADERS = re.compile(
-    r"^(user-agent|accept-encoding|connection|content-length|host|idempotency-key|x-stainless-.*|"
+    r"^(user-agent|accept-encoding|connection|content-length|host|idempotency-key|x-stainless-(?!timeout$|read-timeout$).*|"
     r"amz-sdk-.*|x-amz-date|x-amz-user-agent|x-amz-content-sha256|x-dashscope-sdk-.*|x-dashscope-useragent|"
     r"traceparent|tracestate|expect)$"
 )

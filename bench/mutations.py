@@ -1,0 +1,188 @@
+"""Mutation check of the parity suite: record the fixture app's baseline from the unmutated
+clients, then apply one small textual patch at a time to a copy and count how many the parity
+tests catch. Prints `caught/total` and the survivors; `--json` prints the figures as JSON.
+
+    python bench/mutations.py [--jobs 2] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from genmigrate.config import Config
+from genmigrate.discover import discover
+from genmigrate.parity import ParityTarget, record_baseline, render_parity_tests
+from genmigrate.parity.offline import tiktoken_cache_dir
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "legacy_app"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    path: str  # relative to the app root
+    old: str
+    new: str
+
+
+MUTATIONS = [
+    Mutation("openai: env var name default changed", "api/openai_client.py",
+             'env_api_key_name: str = "OPENAI_API_KEY"', 'env_api_key_name: str = "OPENAI_KEY"'),
+    Mutation("openai: base-url env var no longer read", "api/openai_client.py",
+             "base_url or os.getenv(self._env_base_url_name, DEFAULT_BASE_URL)", "base_url or DEFAULT_BASE_URL"),
+    Mutation("openai: async client never initialised", "api/openai_client.py",
+             "            self.async_client = self.init_async_client()\n", "            pass\n"),
+    Mutation("openai: pickling broken", "api/openai_client.py",
+             '        state["sync_client"] = None\n', ""),
+    Mutation("openai: constructor kwarg renamed", "api/openai_client.py",
+             "        api_key: Optional[str] = None,\n        chat_completion_parser",
+             "        key: Optional[str] = None,\n        chat_completion_parser"),
+    Mutation("openai: retry budget changed", "api/openai_client.py", "max_time=5,", "max_time=2,"),
+    Mutation("openai: rate limits no longer retried", "api/openai_client.py",
+             "            RateLimitError,\n", ""),
+    Mutation("openai: stream deltas no longer filtered", "api/openai_client.py",
+             "                if text:\n                    yield text", "                yield text"),
+    Mutation("openrouter: header dropped", "api/openrouter_client.py",
+             '        headers["X-Title"] = self.app_name\n', ""),
+    Mutation("openrouter: duplicated method recursing", "api/openrouter_client.py",
+             '        headers = {"Authorization": f"Bearer {self.api_key}", **self.default_headers}\n',
+             "        headers = self._build_headers()\n"),
+    Mutation("openrouter: retry count changed", "api/openrouter_client.py", "MAX_ATTEMPTS = 3", "MAX_ATTEMPTS = 2"),
+    Mutation("openrouter: raises instead of returning the error string", "api/openrouter_client.py",
+             '                return f"Error: request to OpenRouter failed: {e}"', "                raise"),
+    Mutation("openrouter: env var no longer read", "api/openrouter_client.py",
+             'OPENROUTER_API_KEY = os.environ.get("OPENROUTER_API_KEY")', "OPENROUTER_API_KEY = None"),
+    Mutation("openrouter: default model changed", "api/openrouter_client.py",
+             'default_model: str = "openai/gpt-4o-mini"', 'default_model: str = "openai/gpt-4o"'),
+    Mutation("openrouter: timeout backoff changed", "api/openrouter_client.py",
+             "time.sleep(2**attempt)", "time.sleep(3**attempt)"),
+    Mutation("openrouter: async timeout message changed", "api/openrouter_client.py",
+             '"Error: OpenRouter request timed out"', '"Error: timed out"'),
+    Mutation("openrouter: raw response instead of parsed", "api/openrouter_client.py",
+             "            return get_first_message_content(response.json())", "            return response.json()"),
+    Mutation("anthropic: header dropped", "api/anthropic_client.py", '"X-Client-Name": "wikiqa", ', ""),
+    Mutation("anthropic: SDK retries enabled", "api/anthropic_client.py", "max_retries=0,", "max_retries=2,"),
+    Mutation("anthropic: default timeout changed", "api/anthropic_client.py",
+             "timeout: float = 600.0,", "timeout: float = 60.0,"),
+    Mutation("anthropic: retry-after cap changed", "api/anthropic_client.py",
+             "min(float(retry_after), 60.0)", "min(float(retry_after), 1.0)"),
+    Mutation("anthropic: raw count_tokens response returned", "api/anthropic_client.py",
+             "return self._client.messages.count_tokens(**kwargs).input_tokens",
+             "return self._client.messages.count_tokens(**kwargs)"),
+    Mutation("anthropic: env var no longer read", "api/anthropic_client.py",
+             'self.api_key = api_key or os.environ.get("ANTHROPIC_API_KEY")', "self.api_key = api_key"),
+    Mutation("ollama: retry count changed", "api/ollama_patch.py", "max_tries=3, interval=2", "max_tries=2, interval=2"),
+    Mutation("ollama: host env var no longer read", "api/ollama_patch.py",
+             'return host or os.environ.get("OLLAMA_HOST") or DEFAULT_OLLAMA_HOST', "return host or DEFAULT_OLLAMA_HOST"),
+    Mutation("ollama: default timeout changed", "api/ollama_patch.py", "timeout: float = 60.0,", "timeout: float = 30.0,"),
+    Mutation("ollama: raw response instead of parsed", "api/ollama_patch.py",
+             'return response["message"]["content"]', "return response"),
+    Mutation("bedrock: retry attempts changed", "api/bedrock_client.py", "max_tries=4, giveup", "max_tries=2, giveup"),
+    Mutation("bedrock: session token env var no longer read", "api/bedrock_client.py",
+             'aws_session_token or os.environ.get("AWS_SESSION_TOKEN")', "aws_session_token"),
+    Mutation("bedrock: embedding dimensions default changed", "api/bedrock_client.py",
+             'kwargs.get("dimensions", 512)', 'kwargs.get("dimensions", 1024)'),
+    Mutation("bedrock: error string instead of raw response", "api/bedrock_client.py",
+             "            return GeneratorOutput(data=None, raw_response=completion)",
+             '            return GeneratorOutput(data=None, error="stream", raw_response=completion)'),
+    Mutation("azure: api version env var no longer read", "api/azureai_client.py",
+             'api_version or os.getenv("AZURE_OPENAI_VERSION") or DEFAULT_API_VERSION',
+             "api_version or DEFAULT_API_VERSION"),
+    Mutation("azure: SDK retries enabled", "api/azureai_client.py", '"max_retries": 0,', '"max_retries": 3,'),
+    Mutation("azure: retry count changed", "api/azureai_client.py", "max_tries=3,", "max_tries=1,"),
+    Mutation("dashscope: result format dropped", "api/dashscope_client.py",
+             'api_kwargs["result_format"] = "message"', "pass"),
+    Mutation("dashscope: swapped exception class", "api/dashscope_client.py",
+             "raise DashscopeAPIError(response.status_code, response.code, response.message, response.request_id)",
+             "raise RuntimeError(response.message)"),
+    Mutation("dashscope: workspace env var no longer read", "api/dashscope_client.py",
+             'workspace_id or os.getenv("DASHSCOPE_WORKSPACE_ID")', "workspace_id"),
+]
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    cache = tiktoken_cache_dir()
+    if cache:
+        env["TIKTOKEN_CACHE_DIR"] = cache
+    return env
+
+
+def prepare(base: Path) -> dict[str, str]:
+    """Copy the fixture, record its parity baseline into it; return file -> parity test module."""
+    shutil.copytree(FIXTURE, base, ignore=shutil.ignore_patterns("__pycache__"))
+    scan = discover(base, Config())
+    targets = [ParityTarget(c.provider, c.module, c.module, k) for c in scan.clients for k in c.classes]
+    files = {**render_parity_tests(targets), **record_baseline(base, targets)}
+    for rel, content in files.items():
+        (base / rel).parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (base / rel).write_bytes(data)
+    return {c.path: f"tests/parity/test_{c.provider}_parity.py" for c in scan.clients}
+
+
+def apply(root: Path, mutation: Mutation) -> None:
+    path = root / mutation.path
+    data = path.read_bytes()
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    old = mutation.old.encode("utf-8").replace(b"\n", newline)
+    if data.count(old) < 1:
+        raise SystemExit(f"{mutation.path}:0: mutation {mutation.name!r} does not apply")
+    path.write_bytes(data.replace(old, mutation.new.encode("utf-8").replace(b"\n", newline), 1))
+
+
+def run_one(base: Path, work: Path, mutation: Mutation, test_file: str) -> bool | None:
+    """True when the parity tests catch the mutant, False when it survives, None on a broken run."""
+    root = work / mutation.name.replace(" ", "_").replace(":", "").replace("/", "_")
+    shutil.copytree(base, root)
+    apply(root, mutation)
+    command = [sys.executable, "-m", "pytest", test_file, "-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+               "-W", "ignore"]
+    result = subprocess.run(command, cwd=root, env={**_env(), "PYTHONPATH": str(root)}, capture_output=True,
+                            text=True, check=False)
+    shutil.rmtree(root, ignore_errors=True)
+    return {0: False, 1: True}.get(result.returncode)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="genmigrate-mutants-") as tmp:
+        base = Path(tmp) / "base"
+        tests = prepare(base)
+        recorded = time.perf_counter() - started
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(lambda m: run_one(base, Path(tmp), m, tests[m.path]), MUTATIONS))
+    caught = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is True]
+    survived = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is False]
+    broken = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is None]
+    figures = {"caught": len(caught), "total": len(MUTATIONS), "survived": survived, "broken_runs": broken,
+               "baseline_seconds": round(recorded, 1), "total_seconds": round(time.perf_counter() - started, 1)}
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        print(f"mutation score: {len(caught)}/{len(MUTATIONS)} caught "
+              f"({100 * len(caught) / len(MUTATIONS):.0f}%), baseline {figures['baseline_seconds']} s, "
+              f"total {figures['total_seconds']} s")
+        for name in survived:
+            print(f"  survived: {name}")
+        for name in broken:
+            print(f"  broken run: {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""record_baseline -> verify_parity on a small app, the CLI's exit codes, and secret hygiene."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from genmigrate.cli import main
+from genmigrate.parity import ParityTarget, record_baseline, render_parity_tests, verify_parity
+from genmigrate.parity.classinfo import class_info
+from genmigrate.parity.trace import SECRET_PREFIX
+
+CLIENT = '''\
+import os
+import time
+
+import requests
+
+
+class TinyClient:
+    def __init__(self, api_key=None, base_url="https://tiny.test/v1"):
+        self.api_key = api_key or os.environ.get("TINY_API_KEY")
+        self.base_url = base_url
+
+    def chat(self, messages, model="tiny-1"):
+        for attempt in range(3):
+            response = requests.post(f"{self.base_url}/chat/completions", json={"model": model, "messages": messages},
+                                     headers={"Authorization": f"Bearer {self.api_key}", "X-Title": "tiny"})
+            if response.status_code == 429:
+                time.sleep(2 ** attempt)
+                continue
+            if response.status_code != 200:
+                return f"Error: {response.status_code}"
+            return response.json()["choices"][0]["message"]["content"]
+        return "Error: gave up"
+'''
+
+
+def _app(tmp_path: Path, source: str = CLIENT) -> Path:
+    root = tmp_path / "app"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "app" / "tiny.py").write_text(source, encoding="utf-8")
+    return root
+
+
+def _install(root: Path) -> None:
+    info = class_info(root / "app" / "tiny.py", "TinyClient")
+    targets = [ParityTarget("tiny", "app.tiny", "app.tiny", info)]
+    files = {**render_parity_tests(targets), **record_baseline(root, targets)}
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content.encode() if isinstance(content, str) else content)
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = _app(tmp_path_factory.mktemp("parity"))
+    _install(root)
+    return root
+
+
+def test_generated_files_are_marked_and_recorded(recorded: Path) -> None:
+    test_file = recorded / "tests" / "parity" / "test_tiny_parity.py"
+    assert test_file.read_text(encoding="utf-8").startswith("# genmigrate:")
+    assert len(list((recorded / "tests" / "parity" / "__snapshots__").rglob("*.json"))) >= 10
+
+
+def test_unchanged_tree_verifies_green(recorded: Path) -> None:
+    report = verify_parity(recorded)
+    assert report.ok, report.output
+    assert report.passed >= 10 and report.differences == []
+
+
+def test_dropped_header_and_changed_retry_are_reported(recorded: Path, tmp_path: Path) -> None:
+    import shutil
+
+    mutated = tmp_path / "mutated"
+    shutil.copytree(recorded, mutated)
+    tiny = mutated / "app" / "tiny.py"
+    tiny.write_text(tiny.read_text().replace(', "X-Title": "tiny"', "").replace("2 ** attempt", "1"))
+    report = verify_parity(mutated)
+    assert not report.ok
+    text = "\n".join(str(d) for d in report.differences)
+    assert 'request.headers.x-title: "tiny"' in text
+    assert any(d.scenario == "TinyClient.chat_rate_limited_then_ok" and "sleep" in d.expected
+               for d in report.differences)
+    result = CliRunner().invoke(main, ["parity", str(mutated)])
+    assert result.exit_code == 1
+
+
+def test_planted_secrets_appear_nowhere_written(recorded: Path) -> None:
+    leaked = []
+    for path in recorded.rglob("*"):
+        if path.is_file() and SECRET_PREFIX.encode() in path.read_bytes():
+            leaked.append(path)
+    assert leaked == []
+    written = "\n".join(p.read_text() for p in (recorded / "tests" / "parity" / "__snapshots__").rglob("*.json"))
+    assert "<secret:TINY_API_KEY>" in written and "<secret:ARG_api_key>" in written
+
+
+def test_cli_pair_comparison(tmp_path: Path) -> None:
+    root = _app(tmp_path)
+    (root / "app" / "hand.py").write_text(CLIENT.replace('os.environ.get("TINY_API_KEY")', '"fixed"'))
+    runner = CliRunner()
+    same = runner.invoke(main, ["parity", "--legacy", "app.tiny:TinyClient", "--candidate", "app.tiny:TinyClient",
+                                "--root", str(root)])
+    assert same.exit_code == 0, same.output
+    differ = runner.invoke(main, ["parity", "--legacy", "app.tiny:TinyClient", "--candidate",
+                                  "app.hand:TinyClient", "--root", str(root)])
+    assert differ.exit_code == 1
+    assert "env_read" in differ.output and SECRET_PREFIX not in differ.output
+
+
+def test_cli_errors_are_one_line_exit_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(main, ["parity", "--legacy", "nocolon", "--candidate", "a:B", "--root", str(tmp_path)])
+    assert bad.exit_code == 2 and bad.output.strip().endswith("expected MODULE:CLASS, e.g. api.openai_client:OpenAIClient")
+    missing = runner.invoke(main, ["parity", str(tmp_path)])
+    assert missing.exit_code == 2 and len(missing.output.strip().splitlines()) == 1
+    assert "Traceback" not in missing.output + os.linesep
