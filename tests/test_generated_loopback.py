@@ -93,7 +93,7 @@ def test_fallback_on_unavailable_primary(pkg: Any, servers: Any) -> None:
     assert type(fallback[0][0]).__name__ == "UnavailableError"
     assert fallback[0][1].provider == "anthropic"
     # the anthropic route got its own default model, not the openai one
-    assert servers.anthropic.hits("/v1/messages")[0].json()["model"] == "claude-3-5-haiku-latest"
+    assert servers.anthropic.hits("/v1/messages")[0].json()["model"] == "claude-haiku-4-5"
 
 
 def test_breaker_opens_then_half_open_probe_closes_it(pkg: Any, servers: Any) -> None:

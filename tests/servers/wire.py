@@ -93,7 +93,7 @@ def openai_server() -> ScriptedServer:
 # -- Anthropic Messages ------------------------------------------------------------------------
 
 
-def anthropic_message(text: str, model: str = "claude-3-5-haiku-latest") -> dict[str, Any]:
+def anthropic_message(text: str, model: str = "claude-haiku-4-5") -> dict[str, Any]:
     return {
         "id": "msg_1",
         "type": "message",

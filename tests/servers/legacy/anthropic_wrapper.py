@@ -18,7 +18,7 @@ class AnthropicChat:
         rest = [m for m in messages if m["role"] != "system"]
         return system, rest
 
-    def chat(self, messages, model="claude-3-5-haiku-latest", temperature=None, max_tokens=256):
+    def chat(self, messages, model="claude-haiku-4-5", temperature=None, max_tokens=256):
         system, rest = self._split(messages)
         extra = {"temperature": temperature} if temperature is not None else {}
         response = self.client.messages.create(
@@ -26,7 +26,7 @@ class AnthropicChat:
         )
         return "".join(block.text for block in response.content if block.type == "text")
 
-    def stream_chat(self, messages, model="claude-3-5-haiku-latest", max_tokens=256):
+    def stream_chat(self, messages, model="claude-haiku-4-5", max_tokens=256):
         system, rest = self._split(messages)
         with self.client.messages.stream(
             model=model, max_tokens=max_tokens, messages=rest, system=system
@@ -34,7 +34,7 @@ class AnthropicChat:
             for text in stream.text_stream:
                 yield text
 
-    async def achat(self, messages, model="claude-3-5-haiku-latest", max_tokens=256):
+    async def achat(self, messages, model="claude-haiku-4-5", max_tokens=256):
         system, rest = self._split(messages)
         response = await self.async_client.messages.create(
             model=model, max_tokens=max_tokens, messages=rest, system=system
