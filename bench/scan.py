@@ -42,7 +42,7 @@ def module_text(rng: random.Random, index: int) -> str:
 
 
 def build(root: Path, count: int) -> None:
-    shutil.copytree(FIXTURE, root / "app", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     rng = random.Random(count)
     for i in range(count):
         folder = root / "pkg" / f"sub{i % 50}"

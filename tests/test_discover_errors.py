@@ -18,9 +18,14 @@ def test_syntax_error_in_sdk_importing_candidate_is_fatal_and_scan_goes_on(scan)
     assert str(error).startswith("bad_client.py:2: ")
 
 
-def test_syntax_error_in_file_that_only_mentions_a_provider_is_not_fatal(scan) -> None:
+def test_file_that_only_names_a_provider_is_not_parsed(scan) -> None:
     result = scan({"notes.py": "# openai notes\nx = (\n"})
-    assert [(e.path, e.fatal) for e in result.errors] == [("notes.py", False)]
+    assert (result.candidates, result.parsed, result.errors) == (1, 0, [])
+
+
+def test_syntax_error_in_http_wrapper_candidate_is_not_fatal(scan) -> None:
+    result = scan({"router.py": "import requests\nURL = 'https://openrouter.ai/api'\nclass C(:\n"})
+    assert [(e.path, e.line, e.fatal) for e in result.errors] == [("router.py", 3, False)]
 
 
 def test_undecodable_bytes_are_one_error(scan) -> None:

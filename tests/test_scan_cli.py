@@ -53,17 +53,18 @@ def test_missing_path_is_a_usage_error(tmp_path) -> None:
 
 
 def test_unparsable_client_module_exits_2_with_one_line_per_error(make_repo) -> None:
-    root = make_repo({**FILES, "api/bad_client.py": "import openai\nclass C(:\n", "notes.py": "# openai\n(\n"})
+    broken_user = "from api.openai_client import OpenAIClient\n(\n"
+    root = make_repo({**FILES, "api/bad_client.py": "import openai\nclass C(:\n", "app/user.py": broken_user})
     result = invoke(str(root))
     assert result.exit_code == 2
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 2
-    assert errors[0].startswith("api/bad_client.py:2: ") and errors[1].startswith("notes.py:")
+    assert errors[0].startswith("api/bad_client.py:2: ") and errors[1].startswith("app/user.py:")
     assert "Traceback" not in result.output
 
 
 def test_unparsable_non_client_keeps_exit_0(make_repo) -> None:
-    result = invoke(str(make_repo({**FILES, "notes.py": "# openai\n(\n"})))
+    result = invoke(str(make_repo({**FILES, "app/user.py": "import api.openai_client\n(\n"})))
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1].endswith("1 error")
 

@@ -11,12 +11,12 @@ import libcst as cst
 
 from genmigrate.config import Config
 from genmigrate.discover import names
-from genmigrate.discover.clients import Parsed, analyse, extends_other_clients, worth_full_parse
+from genmigrate.discover.clients import Parsed, analyse, extends_other_clients, has_endpoint, worth_full_parse
 from genmigrate.discover.crossrefs import dependent_hazards, same_name_helpers
 from genmigrate.discover.dependents import find_dependents, is_text_candidate, parse_python
 from genmigrate.discover.files import list_files
 from genmigrate.discover.hazards import local_hazards
-from genmigrate.discover.prefilter import Hit, classify
+from genmigrate.discover.prefilter import Hit, classify, imports_http_client
 from genmigrate.discover.providers import detect_provider
 from genmigrate.discover.pyrefs import Target
 from genmigrate.discover.source import Reader, is_generated
@@ -79,6 +79,8 @@ def _read_and_prefilter(state: _State, listed: list[str]) -> None:
 
 def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
     data = state.texts[path]
+    if hit is Hit.NAME and not (imports_http_client(data) and has_endpoint(data.decode("utf-8", "replace"))):
+        return None  # a provider named in text only: no SDK import, not an HTTP wrapper either
     tree = parse_python(path, data, state.errors, fatal=hit is Hit.IMPORT)
     state.parsed.add(path)
     if tree is None:

@@ -19,6 +19,11 @@ _IMPORT = re.compile(
     + rb")\b|safe_import\(\s*['\"](?:" + _SDK_ALT.encode() + rb")",
     re.MULTILINE,
 )
+_HTTP_IMPORT = re.compile(
+    rb"^[ \t]*(?:import|from)[ \t]+(?:" + "|".join(sorted(HTTP_MODULES, key=len, reverse=True)).encode() + rb")\b",
+    re.MULTILINE,
+)
+
 # Substring gates, checked with `bytes.__contains__` (much faster than a regex alternation): provider
 # names looked for in the lower-cased bytes, and the rarer SDK package names as written.
 _PROVIDER_WORDS = (b"openai", b"anthropic", b"boto", b"bedrock", b"dashscope", b"ollama", b"openrouter",
@@ -51,3 +56,8 @@ def words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
         return None
     alternation = b"|".join(re.escape(w.encode()) for w in unique)
     return re.compile(rb"(?<![\w])(?:" + alternation + rb")(?![\w])")
+
+
+def imports_http_client(data: bytes) -> bool:
+    """An import line of requests/aiohttp/httpx/...: the only way a file without an SDK import can be a client."""
+    return _HTTP_IMPORT.search(data) is not None
