@@ -26,9 +26,6 @@ class ModuleGraph:
     nodes: list[cst.CSTNode]
     positions: dict[cst.CSTNode, CodeRange] = field(repr=False, default_factory=dict)
 
-    def index_of(self, name: str) -> list[int]:
-        return [s.index for s in self.statements if name in s.defines]
-
     def needs(self, roots: Iterable[int]) -> list[int]:
         """Transitive closure of `roots` under name use, import-prelude order and side effects."""
         needed: set[int] = set()

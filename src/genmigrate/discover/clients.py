@@ -36,16 +36,19 @@ def imported_modules(tree: ast.Module) -> list[str]:
             found.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append(node.module)
-        elif isinstance(node, ast.Call) and _is_safe_import(node):
-            found.append(node.args[0].value)  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Call):
+            found.extend(_safe_import_target(node))
     return found
 
 
-def _is_safe_import(node: ast.Call) -> bool:
+def _safe_import_target(node: ast.Call) -> list[str]:
+    """`["openai"]` for `safe_import("openai", ...)`, else `[]`."""
     func = node.func
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-    return name == "safe_import" and bool(node.args) and isinstance(node.args[0], ast.Constant) \
-        and isinstance(node.args[0].value, str)
+    first = node.args[0] if node.args else None
+    if name == "safe_import" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return [first.value]
+    return []
 
 
 def has_endpoint(text: str) -> bool:

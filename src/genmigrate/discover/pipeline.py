@@ -20,7 +20,7 @@ from genmigrate.discover.prefilter import Hit, classify, imports_http_client
 from genmigrate.discover.providers import detect_provider
 from genmigrate.discover.pyrefs import Target
 from genmigrate.discover.source import Reader, is_generated
-from genmigrate.model import ClientModule, Dependent, ScanResult, SourceError
+from genmigrate.model import ClientModule, Dependent, Hazard, ScanResult, SourceError
 
 
 @dataclass
@@ -97,7 +97,7 @@ def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
         return None
 
 
-def _client(state: _State, parsed: Parsed, dependents: list[Dependent], helpers: list) -> ClientModule:  # type: ignore[type-arg]
+def _client(state: _State, parsed: Parsed, dependents: list[Dependent], helpers: list[Hazard]) -> ClientModule:
     graph = parsed.graph
     provider, evidence = detect_provider(
         parsed.path, parsed.module, parsed.imports, parsed.text, [c.name for c in parsed.classes],

@@ -134,8 +134,8 @@ class _Refs(ast.NodeVisitor):
         sides = [node.left, *node.comparators]
         if any(_is_dunder_name(side) for side in sides):
             for side in sides:
-                if isinstance(side, ast.Constant) and side.value in self.class_owner:
-                    target = self.class_owner[side.value]  # type: ignore[index]
+                if isinstance(side, ast.Constant) and isinstance(side.value, str) and side.value in self.class_owner:
+                    target = self.class_owner[side.value]
                     self.used.add(id(side))
                     self.add(target.module, "string-ref", node, f"{target.module}.{side.value}", "name-compare")
         self.generic_visit(node)
