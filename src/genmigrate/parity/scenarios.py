@@ -17,7 +17,8 @@ IMAGE_URL = "https://example.com/parity.png"
 ERROR_MODES = ("bad_request", "unauthorized", "not_found", "rate_limited", "rate_limited_then_ok", "server_error",
                "unavailable_then_ok", "timeout", "connection_error", "malformed")
 ASYNC_ERROR_MODES = ("rate_limited_then_ok", "server_error", "timeout")
-WRAPPER_ERROR_MODES = ("bad_request", "unauthorized", "rate_limited_then_ok", "server_error", "timeout", "malformed")
+WRAPPER_ERROR_MODES = ("bad_request", "unauthorized", "rate_limited_then_ok", "server_error", "timeout",
+                       "connection_error", "malformed")
 _MODELS = {"bedrock": "anthropic.claude-parity-v1", "dashscope": "qwen-parity", "ollama": "llama-parity",
            "anthropic": "claude-parity", "azure": "gpt-parity"}
 
