@@ -1,7 +1,7 @@
 """Plain dataclasses passed between the pipeline stages (discover -> plan -> render -> verify -> write).
 
 The scan result is also the `genmigrate scan --json` document; its schema is versioned by
-`SCHEMA_VERSION` and documented in README.md. Every field is JSON-native after `to_dict()`.
+`SCHEMA_VERSION` and documented in docs/scan-schema.md. Every field is JSON-native after `to_dict()`.
 """
 
 from __future__ import annotations
