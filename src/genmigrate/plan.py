@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from genmigrate.config import Config, ShimMode
-from genmigrate.model import GENERATED_MARKER, ClassInfo, ClientModule, ScanResult
+from genmigrate import marker
+from genmigrate.model import ClassInfo, ClientModule, ScanResult
 
 # Display names used for adapter classes; anything else is title-cased.
 _DISPLAY = {
@@ -92,27 +93,26 @@ class MigrationPlan:
 
 def provider_header(move: ModuleMove, import_root: str) -> str:
     """The marker line of a provider module; `existing_moves` parses it back on later runs."""
-    fields = {
-        "provider": move.provider,
-        "adapter": move.adapter_class,
-        "wraps": move.primary_class,
-        "protocol": move.protocol,
-        "classes": ",".join(move.classes),
-        "moved-from": move.source_path,
-        "import-root": import_root or ".",
-    }
-    return f"{GENERATED_MARKER} provider-module " + " ".join(f"{k}={v}" for k, v in fields.items())
+    return marker.provider_header(
+        {
+            "provider": move.provider,
+            "adapter": move.adapter_class,
+            "wraps": move.primary_class,
+            "protocol": move.protocol,
+            "classes": ",".join(move.classes),
+            "moved-from": move.source_path,
+            "import-root": import_root or ".",
+        }
+    )
 
 
 def existing_moves(scan: ScanResult, read: Callable[[str], bytes | None]) -> tuple[ModuleMove, ...]:
     """Moves an earlier run applied, read back from the marker line of each provider module."""
-    prefix = f"{GENERATED_MARKER} provider-module "
     moves = []
     for path in scan.generated:
-        first = (read(path) or b"").split(b"\n", 1)[0].decode("utf-8", "replace").strip()
-        if not first.startswith(prefix):
+        fields = marker.read_provider_header(read(path) or b"")
+        if fields is None:
             continue
-        fields = dict(item.split("=", 1) for item in first[len(prefix) :].split() if "=" in item)
         try:
             import_root = "" if fields["import-root"] == "." else fields["import-root"]
             moves.append(

@@ -20,6 +20,7 @@ from genmigrate.discover.prefilter import Hit, classify, imports_http_client
 from genmigrate.discover.providers import detect_provider
 from genmigrate.discover.pyrefs import Target
 from genmigrate.discover.source import Reader, is_generated
+from genmigrate.marker import read_provider_header
 from genmigrate.model import ClientModule, Dependent, Hazard, ScanResult, SourceError
 
 
@@ -34,6 +35,9 @@ class _State:
     trees: dict[str, ast.Module] = field(default_factory=dict)
     errors: dict[str, SourceError] = field(default_factory=dict)
     parsed: set[str] = field(default_factory=set)
+    generated: list[str] = field(default_factory=list)
+    # Classes an earlier migration moved into provider modules, fully qualified.
+    moved_classes: set[str] = field(default_factory=set)
 
 
 def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) -> ScanResult:
@@ -41,7 +45,7 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
     listed = list_files(root, config.exclude, overlay)
     _read_and_prefilter(state, listed)
     confirmed = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
-    client_classes = {f"{p.module}.{c.name}" for p in confirmed for c in p.classes}
+    client_classes = {f"{p.module}.{c.name}" for p in confirmed for c in p.classes} | state.moved_classes
     clients = [p for p in confirmed if not extends_other_clients(p, state.trees[p.path], client_classes)]
     targets = [Target(p.path, p.module, tuple(c.name for c in p.classes)) for p in clients]
     dependents = find_dependents(state.texts, targets, state.module_of.__getitem__, state.trees, state.errors)
@@ -55,6 +59,7 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
         parsed=len(state.parsed),
         clients=sorted(modules, key=lambda c: c.path),
         errors=sorted(state.errors.values(), key=lambda e: (e.path, e.line)),
+        generated=sorted(state.generated),
     )
 
 
@@ -71,10 +76,20 @@ def _read_and_prefilter(state: _State, listed: list[str]) -> None:
         state.texts[path] = data
         module = names.module_name(path)
         state.module_of[path] = module[4:] if strip_src and module.startswith("src.") else module
-        if PurePosixPath(path).suffix == ".py" and not names.is_test_file(path) and not is_generated(data):
+        if is_generated(data):
+            _note_generated(state, path, data)
+        elif PurePosixPath(path).suffix == ".py" and not names.is_test_file(path):
             hit = classify(data)
             if hit is not None:
                 state.candidates.append((path, hit))
+
+
+def _note_generated(state: _State, path: str, data: bytes) -> None:
+    state.generated.append(path)
+    fields = read_provider_header(data)
+    if fields is not None:
+        module = state.module_of[path]
+        state.moved_classes.update(f"{module}.{name}" for name in fields.get("classes", "").split(",") if name)
 
 
 def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
