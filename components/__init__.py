@@ -1,0 +1,2 @@
+# genmigrate: generated file - regenerate with genmigrate, do not edit.
+"""Generated components."""

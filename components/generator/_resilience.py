@@ -1,0 +1,130 @@
+# genmigrate: generated file - regenerate with genmigrate, do not edit.
+"""Retry with full jitter, per-error-type fallback selection, and per-(provider, model) breakers."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ._errors import (
+    CircuitOpenError,
+    ConnectionError,
+    GeneratorError,
+    QuotaExhaustedError,
+    RateLimitError,
+    TimeoutError,
+    UnavailableError,
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """`max_attempts` counts the first call; delays use full jitter unless the server says when."""
+
+    max_attempts: int = 3
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    max_retry_after: float = 60.0  # a server's retry-after is honoured up to this cap
+
+    def should_retry(self, attempt: int, error: GeneratorError) -> bool:
+        return error.is_retryable and attempt + 1 < self.max_attempts
+
+    def delay(self, attempt: int, error: GeneratorError, rng: random.Random) -> float:
+        if error.retry_after is not None:
+            return min(error.retry_after, self.max_retry_after)
+        return rng.uniform(0.0, min(self.max_delay, self.base_delay * (2**attempt)))
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+# Errors that move a call on to the next provider of its fallback chain.
+DEFAULT_FALLBACK_ON: tuple[type[GeneratorError], ...] = (
+    RateLimitError,
+    QuotaExhaustedError,
+    UnavailableError,
+    TimeoutError,
+    ConnectionError,
+)
+
+
+@dataclass(frozen=True)
+class BreakerSettings:
+    failure_threshold: int = 5  # consecutive retryable failures that open the circuit
+    reset_timeout: float = 30.0  # seconds open before one half-open probe is let through
+
+
+class CircuitBreaker:
+    """closed -> open after N failures -> half-open (one probe) -> closed or open again."""
+
+    def __init__(self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic):
+        self._settings = settings
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._probing = False
+
+    @property
+    def state(self) -> str:
+        with self._lock:
+            return self._state()
+
+    def _state(self) -> str:
+        if self._opened_at is None:
+            return "closed"
+        if self._clock() - self._opened_at >= self._settings.reset_timeout:
+            return "half-open"
+        return "open"
+
+    @property
+    def failures(self) -> int:
+        with self._lock:
+            return self._failures
+
+    def acquire(self, provider: str) -> None:
+        """Raise CircuitOpenError unless a call may go through now."""
+        with self._lock:
+            state = self._state()
+            if state == "closed":
+                return
+            if state == "half-open" and not self._probing:
+                self._probing = True
+                return
+        raise CircuitOpenError(f"circuit open, not calling ({state})", provider=provider)
+
+    def record_success(self) -> None:
+        with self._lock:
+            self._failures = 0
+            self._opened_at = None
+            self._probing = False
+
+    def record_failure(self, error: GeneratorError) -> None:
+        if not error.is_retryable:
+            with self._lock:
+                self._probing = False  # the provider answered; only transient failures count
+            return
+        with self._lock:
+            self._failures += 1
+            if self._probing or self._failures >= self._settings.failure_threshold:
+                self._opened_at = self._clock()
+            self._probing = False
+
+
+class BreakerBoard:
+    """One breaker per (provider, model), created on first use."""
+
+    def __init__(self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic):
+        self._settings = settings
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._breakers: dict[tuple[str, str | None], CircuitBreaker] = {}
+
+    def get(self, provider: str, model: str | None) -> CircuitBreaker:
+        with self._lock:
+            key = (provider, model)
+            if key not in self._breakers:
+                self._breakers[key] = CircuitBreaker(self._settings, self._clock)
+            return self._breakers[key]

@@ -1,0 +1,134 @@
+# genmigrate: generated file - regenerate with genmigrate, do not edit.
+"""Public import point of the unified generator layer: types, errors and `BaseGenerator`.
+
+Adapters implement at least one of each pair (generate/agenerate, stream/astream, embed/aembed);
+the other side is bridged here. An operation an adapter does not implement raises
+`UnsupportedOperation` naming the provider, and `capabilities` says so beforehand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, ClassVar
+
+from ._bridge import in_thread, iterate_async, iterate_sync, run_sync
+from ._errors import (
+    AuthenticationError,
+    CircuitOpenError,
+    ConnectionError,
+    ContentFilterError,
+    ContextWindowExceededError,
+    GeneratorError,
+    InvalidRequestError,
+    NotFoundError,
+    OverloadedError,
+    PermissionDeniedError,
+    ProviderError,
+    QuotaExhaustedError,
+    RateLimitError,
+    TimeoutError,
+    UnavailableError,
+    UnsupportedOperation,
+    classify,
+    error_from_message,
+    mapped_errors,
+)
+from ._types import (
+    Capabilities,
+    EmbeddingResult,
+    GenerationRequest,
+    GenerationResult,
+    ImagePart,
+    Message,
+    Part,
+    StreamChunk,
+    TextPart,
+    ToolCall,
+    ToolCallDelta,
+    Usage,
+)
+
+__all__ = [
+    "AuthenticationError",
+    "BaseGenerator",
+    "Capabilities",
+    "CircuitOpenError",
+    "ConnectionError",
+    "ContentFilterError",
+    "ContextWindowExceededError",
+    "EmbeddingResult",
+    "GenerationRequest",
+    "GenerationResult",
+    "GeneratorError",
+    "ImagePart",
+    "InvalidRequestError",
+    "Message",
+    "NotFoundError",
+    "OverloadedError",
+    "Part",
+    "PermissionDeniedError",
+    "ProviderError",
+    "QuotaExhaustedError",
+    "RateLimitError",
+    "StreamChunk",
+    "TextPart",
+    "TimeoutError",
+    "ToolCall",
+    "ToolCallDelta",
+    "UnavailableError",
+    "UnsupportedOperation",
+    "Usage",
+    "classify",
+    "error_from_message",
+    "mapped_errors",
+]
+
+
+class BaseGenerator:
+    """The unified interface every provider adapter implements."""
+
+    provider: ClassVar[str] = "unknown"
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    # The wrapped legacy class; the manager reads its constructor to switch off SDK retries.
+    legacy_class: ClassVar[type | None] = None
+
+    def _implements(self, name: str) -> bool:
+        return getattr(type(self), name) is not getattr(BaseGenerator, name)
+
+    def _require(self, name: str, capability: str) -> None:
+        if not self._implements(name):
+            raise UnsupportedOperation(self.provider, capability)
+
+    def generate(self, request: GenerationRequest) -> GenerationResult:
+        self._require("agenerate", "generate")
+        return run_sync(lambda: self.agenerate(request))
+
+    async def agenerate(self, request: GenerationRequest) -> GenerationResult:
+        self._require("generate", "generate")
+        return await in_thread(self.generate, request)
+
+    def stream(self, request: GenerationRequest) -> Iterator[StreamChunk]:
+        self._require("astream", "streaming")
+        return iterate_sync(lambda: self.astream(request))
+
+    def astream(self, request: GenerationRequest) -> AsyncIterator[StreamChunk]:
+        self._require("stream", "streaming")
+        return iterate_async(lambda: self.stream(request))
+
+    def embed(self, texts: Sequence[str], model: str | None = None) -> EmbeddingResult:
+        self._require("aembed", "embeddings")
+        return run_sync(lambda: self.aembed(texts, model))
+
+    async def aembed(self, texts: Sequence[str], model: str | None = None) -> EmbeddingResult:
+        self._require("embed", "embeddings")
+        return await in_thread(self.embed, texts, model)
+
+    def batch(self, requests: Sequence[GenerationRequest]) -> list[GenerationResult]:
+        """Sequential by default; adapters of clients with native batching override this."""
+        return [self.generate(request) for request in requests]
+
+    def close(self) -> None:
+        """Release the legacy client's resources when it offers a `close`."""
+        close: Any = getattr(getattr(self, "client", None), "close", None)
+        if callable(close):
+            close()

@@ -1,0 +1,367 @@
+# genmigrate: generated file - regenerate with genmigrate, do not edit.
+"""Public import point of the manager: provider registry, factory and resilient calls.
+
+Importing this module imports no provider SDK; a provider module is imported on first use.
+All state lives on the manager instance (no global settings), and every part is thread-safe.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import _settings
+from ._bridge import sleep as _async_sleep
+from ._cache import ResponseCache
+from ._hooks import CallContext, Hooks
+from ._models import DEFAULT_MODELS, ModelInfo, ModelRegistry
+from ._registry import InstancePool, ProviderRegistry, constructor_accepts
+from ._resilience import (
+    DEFAULT_FALLBACK_ON,
+    NO_RETRY,
+    BreakerBoard,
+    BreakerSettings,
+    CircuitBreaker,
+    RetryPolicy,
+)
+from .base import (
+    BaseGenerator,
+    Capabilities,
+    EmbeddingResult,
+    GenerationRequest,
+    GenerationResult,
+    GeneratorError,
+    StreamChunk,
+    classify,
+)
+from .providers import PROVIDERS
+
+if TYPE_CHECKING:  # the stream machinery is imported by the first stream
+    from ._streams import PrimedStream
+
+__all__ = [
+    "BreakerSettings",
+    "CallContext",
+    "GeneratorManager",
+    "Hooks",
+    "ModelInfo",
+    "ModelRegistry",
+    "NO_RETRY",
+    "ResponseCache",
+    "RetryPolicy",
+    "Route",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One step of a fallback chain: "provider" or "provider:model"."""
+
+    provider: str
+    model: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Route:
+        provider, _, model = text.partition(":")
+        return cls(provider, model or None)
+
+
+class GeneratorManager:
+    def __init__(
+        self,
+        *,
+        default_provider: str | None = None,
+        settings: Mapping[str, Mapping[str, Any]] | None = None,
+        config_file: str | os.PathLike[str] | None = None,
+        environ: Mapping[str, str] | None = None,
+        use_keyring: bool = True,
+        entry_points: bool = True,
+        models: ModelRegistry | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+        fallbacks: Mapping[str, Sequence[str]] | None = None,
+        fallback_on: tuple[type[GeneratorError], ...] = DEFAULT_FALLBACK_ON,
+        breaker: BreakerSettings = BreakerSettings(),
+        cache: ResponseCache[GenerationResult] | None = None,
+        hooks: Hooks | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        asleep: Callable[[float], Awaitable[None]] = _async_sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        """`settings`: explicit per-provider client kwargs; they beat `config_file`, which beats
+        `GENERATOR_<PROVIDER>_<OPTION>` variables in `environ`, which beat the keyring."""
+        self.providers = ProviderRegistry(PROVIDERS, __package__ or "", entry_points)
+        self.models = models if models is not None else ModelRegistry(DEFAULT_MODELS)
+        self.hooks = hooks if hooks is not None else Hooks()
+        self.cache = cache
+        self._default = default_provider
+        self._settings = {k: dict(v) for k, v in (settings or {}).items()}
+        self._file = _settings.load_config_file(config_file)
+        self._environ = dict(os.environ if environ is None else environ)
+        self._use_keyring = use_keyring
+        self._retry = retry
+        self._fallbacks = {
+            k: tuple(Route.parse(r) for r in v) for k, v in (fallbacks or {}).items()
+        }
+        self._fallback_on = fallback_on
+        self._breakers = BreakerBoard(breaker, clock)
+        self._sleep, self._asleep = sleep, asleep
+        self._rng = rng if rng is not None else random.Random()
+        self._pool = InstancePool(self._create)
+
+    def __repr__(self) -> str:
+        masked = {k: _settings.mask(v) for k, v in self._settings.items()}
+        return f"GeneratorManager(providers={self.providers.names()}, settings={masked})"
+
+    # -- registry and factory -------------------------------------------------------------
+
+    def register(self, name: str, target: str | type[BaseGenerator]) -> None:
+        self.providers.register(name, target)
+
+    def get(self, provider: str, **client_kwargs: Any) -> BaseGenerator:
+        """The shared generator for `provider` and these settings (created on first request)."""
+        explicit = {**self._settings.get(provider, {}), **client_kwargs}
+        return self._pool.get(provider, explicit)
+
+    def _create(self, provider: str, explicit: dict[str, Any]) -> BaseGenerator:
+        cls = self.providers.load(provider)
+        resolved = _settings.resolve(
+            provider, explicit, self._file, self._environ, self._use_keyring
+        )
+        kwargs = {
+            k: v
+            for k, v in resolved.items()
+            if k in explicit or k == "default_model" or constructor_accepts(cls.legacy_class, k)
+        }
+        if self._retry.max_attempts > 1 and constructor_accepts(cls.legacy_class, "max_retries"):
+            kwargs.setdefault("max_retries", 0)  # the manager retries; the SDK must not as well
+        return cls(**kwargs)
+
+    def capabilities(self, provider: str | None = None, model: str | None = None) -> Capabilities:
+        route = self._routes(provider, model)[0]
+        adapter = self.providers.load(route.provider).capabilities
+        info = self.models.resolve(model)
+        return info.narrow(adapter) if info is not None else adapter
+
+    def breaker(self, provider: str, model: str | None = None) -> CircuitBreaker:
+        return self._breakers.get(provider, self.models.canonical(model))
+
+    def close(self) -> None:
+        self._pool.close_all()
+
+    # -- public calls ---------------------------------------------------------------------
+
+    def generate(
+        self, request: GenerationRequest | str, *, provider: str | None = None, **options: Any
+    ) -> GenerationResult:
+        request = _as_request(request, options)
+        key = self._cache_key(provider, request)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            return cached
+        result = self._over_routes(
+            "generate",
+            self._routes(provider, request.model),
+            request,
+            lambda ctx, req: self._attempts(ctx, req, lambda g: g.generate(req)),
+        )
+        if self.cache is not None:
+            self.cache.put(key, result)
+        return result
+
+    async def agenerate(
+        self, request: GenerationRequest | str, *, provider: str | None = None, **options: Any
+    ) -> GenerationResult:
+        request = _as_request(request, options)
+        key = self._cache_key(provider, request)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            return cached
+        result = await self._aover_routes(
+            "generate",
+            self._routes(provider, request.model),
+            request,
+            lambda ctx, req: self._aattempts(ctx, req, lambda g: g.agenerate(req)),
+        )
+        if self.cache is not None:
+            self.cache.put(key, result)
+        return result
+
+    def stream(
+        self, request: GenerationRequest | str, *, provider: str | None = None, **options: Any
+    ) -> Iterator[StreamChunk]:
+        """Falls back until a provider yields its first chunk; after that the stream is committed."""
+        from ._streams import follow, prime
+
+        request = _as_request(request, options)
+        routes = self._routes(provider, request.model)
+
+        def open_route(ctx: CallContext, req: GenerationRequest) -> PrimedStream:
+            return self._attempts(ctx, req, lambda g: prime(ctx, g.stream(req)))
+
+        primed = self._over_routes("stream", routes, request, open_route)
+        return follow(primed, self.hooks, self._breakers)
+
+    async def astream(
+        self, request: GenerationRequest | str, *, provider: str | None = None, **options: Any
+    ) -> AsyncIterator[StreamChunk]:
+        from ._streams import afollow, aprime
+
+        request = _as_request(request, options)
+        routes = self._routes(provider, request.model)
+
+        def open_route(ctx: CallContext, req: GenerationRequest) -> Awaitable[PrimedStream]:
+            return self._aattempts(ctx, req, lambda g: aprime(ctx, g.astream(req)))
+
+        primed = await self._aover_routes("stream", routes, request, open_route)
+        async for chunk in afollow(primed, self.hooks, self._breakers):
+            yield chunk
+
+    def embed(
+        self, texts: Sequence[str], *, provider: str | None = None, model: str | None = None
+    ) -> EmbeddingResult:
+        """Retried but never sent to a fallback: another provider's vectors are not comparable."""
+        route = self._routes(provider, model)[0]
+        ctx = CallContext("embed", route.provider, self.models.canonical(model))
+        request = GenerationRequest(messages=(), model=ctx.model)
+        return self._attempts(ctx, request, lambda g: g.embed(texts, ctx.model))
+
+    async def aembed(
+        self, texts: Sequence[str], *, provider: str | None = None, model: str | None = None
+    ) -> EmbeddingResult:
+        route = self._routes(provider, model)[0]
+        ctx = CallContext("embed", route.provider, self.models.canonical(model))
+        request = GenerationRequest(messages=(), model=ctx.model)
+        return await self._aattempts(ctx, request, lambda g: g.aembed(texts, ctx.model))
+
+    def batch(
+        self, requests: Sequence[GenerationRequest], *, provider: str | None = None
+    ) -> list[GenerationResult]:
+        """The legacy client's native batch when it has one, else one resilient call each."""
+        route = self._routes(provider, None)[0]
+        if not self.get(route.provider).capabilities.batch:
+            return [self.generate(r, provider=route.provider) for r in requests]
+        ctx = CallContext("batch", route.provider, None)
+        prepared = [self._prepare(r, route) for r in requests]
+        return self._attempts(ctx, GenerationRequest(messages=()), lambda g: g.batch(prepared))
+
+    # -- routing, retries and fallbacks -----------------------------------------------------
+
+    def _routes(self, provider: str | None, model: str | None) -> tuple[Route, ...]:
+        info = self.models.resolve(model)
+        name = provider or (info.provider if info else None) or self._default
+        if name is None:
+            raise ValueError("no provider given and no default_provider configured")
+        return (Route(name, None),) + self._fallbacks.get(name, ())
+
+    def _prepare(self, request: GenerationRequest, route: Route) -> GenerationRequest:
+        """Resolve aliases and the API for this route; a fallback provider gets its own model."""
+        model = route.model if route.model is not None else request.model
+        if route.model is None and request.model is not None:
+            info = self.models.resolve(request.model)
+            model = request.model if info is None or info.provider == route.provider else None
+        info = self.models.resolve(model)
+        api = request.api or (info.api if info is not None else None)
+        return replace(request, model=info.name if info is not None else model, api=api)
+
+    def _cache_key(self, provider: str | None, request: GenerationRequest) -> tuple[str, str]:
+        return (provider or "", request.cache_key())
+
+    def _over_routes(
+        self,
+        operation: str,
+        routes: Sequence[Route],
+        request: GenerationRequest,
+        call: Callable[[CallContext, GenerationRequest], T],
+    ) -> T:
+        for route, next_route in zip(routes, routes[1:]):
+            ctx, req = self._context(operation, route, request)
+            try:
+                return call(ctx, req)
+            except self._fallback_on as error:
+                self.hooks.emit("fallback", ctx, (error, next_route))
+        ctx, req = self._context(operation, routes[-1], request)
+        return call(ctx, req)
+
+    async def _aover_routes(
+        self,
+        operation: str,
+        routes: Sequence[Route],
+        request: GenerationRequest,
+        call: Callable[[CallContext, GenerationRequest], Awaitable[T]],
+    ) -> T:
+        for route, next_route in zip(routes, routes[1:]):
+            ctx, req = self._context(operation, route, request)
+            try:
+                return await call(ctx, req)
+            except self._fallback_on as error:
+                self.hooks.emit("fallback", ctx, (error, next_route))
+        ctx, req = self._context(operation, routes[-1], request)
+        return await call(ctx, req)
+
+    def _context(
+        self, operation: str, route: Route, request: GenerationRequest
+    ) -> tuple[CallContext, GenerationRequest]:
+        prepared = self._prepare(request, route)
+        return CallContext(operation, route.provider, prepared.model), prepared
+
+    def _attempts(
+        self, ctx: CallContext, request: GenerationRequest, op: Callable[[BaseGenerator], T]
+    ) -> T:
+        generator = self.get(ctx.provider)
+        breaker = self._breakers.get(ctx.provider, ctx.model)
+        while True:
+            breaker.acquire(ctx.provider)
+            self.hooks.emit("request", ctx, request)
+            try:
+                result = op(generator)
+            except Exception as exc:
+                self._sleep(self._after_failure(ctx, breaker, exc))
+                continue
+            breaker.record_success()
+            self.hooks.emit("response", ctx, result)
+            return result
+
+    async def _aattempts(
+        self,
+        ctx: CallContext,
+        request: GenerationRequest,
+        op: Callable[[BaseGenerator], Awaitable[T]],
+    ) -> T:
+        generator = self.get(ctx.provider)
+        breaker = self._breakers.get(ctx.provider, ctx.model)
+        while True:
+            breaker.acquire(ctx.provider)
+            self.hooks.emit("request", ctx, request)
+            try:
+                result = await op(generator)
+            except Exception as exc:
+                await self._asleep(self._after_failure(ctx, breaker, exc))
+                continue
+            breaker.record_success()
+            self.hooks.emit("response", ctx, result)
+            return result
+
+    def _after_failure(self, ctx: CallContext, breaker: CircuitBreaker, exc: Exception) -> float:
+        """Record the failure; raise it unless it is retried, else return the delay to wait."""
+        error = classify(exc, ctx.provider)
+        breaker.record_failure(error)
+        self.hooks.emit("error", ctx, error)
+        if not self._retry.should_retry(ctx.attempt, error):
+            raise error
+        delay = self._retry.delay(ctx.attempt, error, self._rng)
+        self.hooks.emit("retry", ctx, (error, delay))
+        ctx.attempt += 1
+        return delay
+
+
+def _as_request(request: GenerationRequest | str, options: Mapping[str, Any]) -> GenerationRequest:
+    if isinstance(request, str):
+        return GenerationRequest.from_prompt(request, **options)
+    return replace(request, **options) if options else request
