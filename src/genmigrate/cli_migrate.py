@@ -114,9 +114,11 @@ def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | Non
     recovery = recover(root)
     if recovery.action != "none":
         click.echo(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)", err=True)
-    dirty = dirty_files(root)
-    if dirty and not allow_dirty:
+    dirty = [] if allow_dirty else dirty_files(root)
+    if dirty and recovery.action == "none":
         _fail([f"{dirty[0]}:1: uncommitted changes in the work tree ({len(dirty)} files); commit them or use --allow-dirty"])
+    # After a recovered interrupted apply the tree is dirty with our own writes: go on, since a
+    # completed apply leaves nothing to do and a rolled-back one restored the committed state.
     outcome = _run(root, shim, output, parity)
     if not outcome.parity_ok:
         _report_parity(outcome)
