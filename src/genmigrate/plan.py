@@ -78,6 +78,12 @@ class MigrationPlan:
     def module_moves(self) -> dict[str, str]:
         return {m.source_module: m.target_module for m in self.moves}
 
+    @property
+    def import_moves(self) -> dict[str, str]:
+        """Importers to repoint. With re-export shims the old module stays a real module (it keeps what
+        did not move and re-exports what did), so importers keep it; only patch targets move, by name."""
+        return self.module_moves if self.shim == "alias" else {}
+
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=2) + "\n"
 

@@ -71,7 +71,7 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
 def _provider_module(plan: MigrationPlan, move: ModuleMove, client: ClientModule, source: SourceText) -> bytes:
     text = extract_statements(source.text, move.keep)
     text = absolutize_imports(text, move.source_module)
-    text = rewrite_imports(text, plan.module_moves, module_name=move.target_module)
+    text = rewrite_imports(text, plan.import_moves, module_name=move.target_module)
     text = rewrite_patch_targets(text, plan.lookups)
     primary = next(c for c in client.classes if c.name == move.primary_class)
     adapter = render_adapter(
@@ -99,7 +99,7 @@ def _rewrite(plan: MigrationPlan, path: str, kind: str, source: SourceText) -> b
     if kind == "python":
         module = _module_name(path, plan.import_root)
         is_package = path.endswith("/__init__.py") or path == "__init__.py"
-        text = rewrite_imports(source.text, plan.module_moves, module_name=module, is_package=is_package)
+        text = rewrite_imports(source.text, plan.import_moves, module_name=module, is_package=is_package)
         text = rewrite_patch_targets(text, plan.lookups)
     else:
         text = rewrite_config_refs(source.text, plan.lookups, kind)

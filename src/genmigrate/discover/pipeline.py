@@ -36,6 +36,7 @@ class _State:
     errors: dict[str, SourceError] = field(default_factory=dict)
     parsed: set[str] = field(default_factory=set)
     generated: list[str] = field(default_factory=list)
+    strip_src: bool = False
     # Classes an earlier migration moved into provider modules, fully qualified.
     moved_classes: set[str] = field(default_factory=set)
 
@@ -63,8 +64,13 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
     )
 
 
+def _module_name(state: _State, path: str) -> str:
+    module = names.module_name(path)
+    return module[4:] if state.strip_src and module.startswith("src.") else module
+
+
 def _read_and_prefilter(state: _State, listed: list[str]) -> None:
-    strip_src = "src/__init__.py" not in listed
+    state.strip_src = "src/__init__.py" not in listed
     for path in listed:
         if not is_text_candidate(path):
             continue
@@ -74,8 +80,7 @@ def _read_and_prefilter(state: _State, listed: list[str]) -> None:
             state.errors[path] = SourceError(path, 1, f"cannot read: {exc.strerror or exc}")
             continue
         state.texts[path] = data
-        module = names.module_name(path)
-        state.module_of[path] = module[4:] if strip_src and module.startswith("src.") else module
+        state.module_of[path] = _module_name(state, path)
         if is_generated(data):
             _note_generated(state, path, data)
         elif PurePosixPath(path).suffix == ".py" and not names.is_test_file(path):
@@ -88,8 +93,12 @@ def _note_generated(state: _State, path: str, data: bytes) -> None:
     state.generated.append(path)
     fields = read_provider_header(data)
     if fields is not None:
-        module = state.module_of[path]
-        state.moved_classes.update(f"{module}.{name}" for name in fields.get("classes", "").split(",") if name)
+        # Both names reach a moved class: the provider module, and the old module (alias or re-export).
+        modules = [state.module_of[path]]
+        if "moved-from" in fields:
+            modules.append(_module_name(state, fields["moved-from"]))
+        classes = [name for name in fields.get("classes", "").split(",") if name]
+        state.moved_classes.update(f"{module}.{name}" for module in modules for name in classes)
 
 
 def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
