@@ -37,6 +37,13 @@ class DottedRewriter:
                 module = max(owners, key=len) if owners else key
             self.keys.append(_Key(path, len(module.split(".")), new))
         self.keys.sort(key=lambda item: len(item.path), reverse=True)
+        # A rewritten string literal starts, right after its quote, with the module part of some key.
+        heads = sorted({".".join(k.path[: k.module_length]) for k in self.keys}, key=len, reverse=True)
+        self._quoted = re.compile("[\'\"](?:" + "|".join(map(re.escape, heads)) + ")") if heads else None
+
+    def may_rewrite_in(self, source: str) -> bool:
+        """False when no string literal in the Python `source` can be rewritten."""
+        return self._quoted is not None and self._quoted.search(source) is not None
 
     def rewrite(self, text: str) -> str:
         """The rewritten path if `text` is exactly a dotted path under some key, else `text`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TypeVar
 
 import libcst as cst
@@ -80,3 +81,22 @@ def name_node(dotted: str) -> cst.Name | cst.Attribute:
     for part in rest:
         node = cst.Attribute(value=node, attr=cst.Name(part))
     return node
+
+
+_BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+def small_statements(node: cst.CSTNode) -> Iterator[cst.BaseSmallStatement]:
+    """Every small statement (import, assignment, expression, ...) under `node`, nested blocks included.
+
+    Walks statements and blocks only, never into expressions: much cheaper than a visitor.
+    """
+    pending: list[object] = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.BaseSmallStatement):
+            yield current
+        elif isinstance(current, (list, tuple)):
+            pending.extend(reversed(current))
+        elif isinstance(current, cst.CSTNode):
+            pending.extend(getattr(current, name) for name in reversed(_BLOCK_FIELDS) if hasattr(current, name))

@@ -56,8 +56,16 @@ class AbsolutizeImportsCommand(VisitorBasedCodemodCommand):
 
 def absolutize_imports(source: str, module_name: str, is_package: bool = False) -> str:
     """Return `source` (the text of module `module_name`) with every relative import made absolute."""
-    if not _RELATIVE.search(source):
+    if not may_have_relative_imports(source):
         return source
-    module = parse(source)
-    command = AbsolutizeImportsCommand(CodemodContext(), module_name, is_package)
-    return command.transform_module(module).code
+    return absolutize_module(parse(source), module_name, is_package).code
+
+
+def may_have_relative_imports(source: str) -> bool:
+    """False when `source` certainly holds no relative import (the transformation is then a no-op)."""
+    return _RELATIVE.search(source) is not None
+
+
+def absolutize_module(module: cst.Module, module_name: str, is_package: bool = False) -> cst.Module:
+    """Tree-level version of `absolutize_imports`."""
+    return AbsolutizeImportsCommand(CodemodContext(), module_name, is_package).transform_module_impl(module)

@@ -34,6 +34,9 @@ def keep_statements(module: cst.Module, keep: Sequence[int]) -> cst.Module:
         header = header[: _detached_length(header)]
         if body and not header:
             body[0] = _without_leading_blanks(body[0])
+        if body:  # lines above the first statement belong to the header, as when the output is parsed
+            header += body[0].leading_lines
+            body[0] = body[0].with_changes(leading_lines=())
     return module.with_changes(header=header, body=body)
 
 

@@ -77,10 +77,23 @@ def _with_header(module: cst.Module, header: str) -> cst.Module:
 
 def _contains(module: cst.Module, adapter: cst.Module) -> bool:
     """Whether the adapter's statements already sit in the module, in a row (same code)."""
-    wanted = [adapter.code_for_node(statement.with_changes(leading_lines=())) for statement in adapter.body]
-    present = [module.code_for_node(statement.with_changes(leading_lines=())) for statement in module.body]
-    size = len(wanted)
-    return any(present[start : start + size] == wanted for start in range(len(present) - size + 1))
+    size = len(adapter.body)
+    wanted = [_shape(statement) for statement in adapter.body]
+    present = [_shape(statement) for statement in module.body]
+    starts = [start for start in range(len(present) - size + 1) if present[start : start + size] == wanted]
+    if not starts:  # statements of another kind or name cannot have the same code
+        return False
+    code = [adapter.code_for_node(statement.with_changes(leading_lines=())) for statement in adapter.body]
+    return any(
+        [module.code_for_node(s.with_changes(leading_lines=())) for s in module.body[start : start + size]] == code
+        for start in starts
+    )
+
+
+def _shape(statement: cst.BaseStatement) -> tuple[type, str]:
+    """The node type and, for a definition, its name: equal whenever two statements have the same code."""
+    name = statement.name.value if isinstance(statement, (cst.ClassDef, cst.FunctionDef)) else ""
+    return type(statement), name
 
 
 def _two_blank_lines_before(statement: cst.BaseStatement) -> cst.BaseStatement:

@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
 
 from ._import_forms import ImportResolver, module_import, split_line
-from ._source import Source, dotted_name, name_node, parse, render
+from ._source import Source, dotted_name, name_node, parse, render, small_statements
 
 
 def rewrite_imports(
@@ -30,14 +30,15 @@ def rewrite_imports(
     `module_name` is the importing module's dotted name (needed for relative imports);
     `is_package` says it is a package `__init__`.
     """
-    if not _mentions(source, (old.rsplit(".", 1)[-1] for old in moves)):
+    if not may_import_moved(source, moves):
         return source  # no import can name a moved module: skip the parse
     return render(rewrite_module_imports(parse(source), moves, module_name, is_package), source)
 
 
-def _mentions(source: Source, words: Iterable[str]) -> bool:
+def may_import_moved(source: Source, moves: Iterable[str]) -> bool:
+    """False when no import in `source` can name a moved module (the transformation is then a no-op)."""
     text = source.decode("latin-1") if isinstance(source, bytes) else source
-    return any(word in text for word in words)
+    return any(old.rsplit(".", 1)[-1] in text for old in moves)
 
 
 def rewrite_module_imports(
@@ -51,15 +52,12 @@ def rewrite_module_imports(
 def _plain_imports(module: cst.Module, moves: Mapping[str, str]) -> dict[str, str]:
     """Moved modules imported as `import a.b` (no alias): their `a.b.X` uses need rewriting too."""
     found: dict[str, str] = {}
-
-    class Finder(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> None:
-            for alias in node.names:
+    for statement in small_statements(module):
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
                 name = dotted_name(alias.name)
                 if alias.asname is None and name in moves:
                     found[name] = moves[name]
-
-    module.visit(Finder())
     return found
 
 
@@ -68,6 +66,11 @@ class _Rewriter(cst.CSTTransformer):
         super().__init__()
         self.resolver = resolver
         self.plain = plain
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not self.plain and isinstance(node, cst.BaseExpression):
+            return False  # only `a.b.X` uses of plain imports are rewritten inside expressions
+        return super().on_visit(node)
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False

@@ -20,10 +20,15 @@ from ._source import Source, parse, render
 
 def rewrite_patch_targets(source: Source, lookups: Mapping[str, str]) -> Source:
     """Return `source` with dotted-path string literals rewritten through `lookups` (see `_dotted`)."""
-    text = source.decode("latin-1") if isinstance(source, bytes) else source
-    if not any(key in text for key in lookups):
+    if not may_name_moved(source, lookups):
         return source  # no string can name a moved thing: skip the parse
     return render(rewrite_module_targets(parse(source), lookups), source)
+
+
+def may_name_moved(source: Source, lookups: Mapping[str, str]) -> bool:
+    """False when no string literal in `source` can name a moved thing (the transformation is then a no-op)."""
+    text = source.decode("latin-1") if isinstance(source, bytes) else source
+    return DottedRewriter(lookups).may_rewrite_in(text)
 
 
 def rewrite_module_targets(module: cst.Module, lookups: Mapping[str, str]) -> cst.Module:

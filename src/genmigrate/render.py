@@ -8,15 +8,15 @@ from contextlib import contextmanager
 
 import libcst as cst
 
-from genmigrate.codemods._source import CodemodError
-from genmigrate.codemods.absolutize_imports import absolutize_imports
-from genmigrate.codemods.alias_shim import alias_shim
-from genmigrate.codemods.extract_statements import extract_statements
-from genmigrate.codemods.insert_adapter import insert_adapter
-from genmigrate.codemods.reexport_shim import reexport_shim
+from genmigrate.codemods._source import CodemodError, parse
+from genmigrate.codemods.absolutize_imports import absolutize_module, may_have_relative_imports
+from genmigrate.codemods.alias_shim import alias_shim_module
+from genmigrate.codemods.extract_statements import keep_statements
+from genmigrate.codemods.insert_adapter import add_adapter
+from genmigrate.codemods.reexport_shim import reexport_module
 from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
-from genmigrate.codemods.rewrite_imports import rewrite_imports
-from genmigrate.codemods.rewrite_patch_targets import rewrite_patch_targets
+from genmigrate.codemods.rewrite_imports import may_import_moved, rewrite_module_imports
+from genmigrate.codemods.rewrite_patch_targets import may_name_moved, rewrite_module_targets
 from genmigrate.generated import AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
 from genmigrate.model import GENERATED_MARKER, ClientModule, FileChange, ScanResult
 from genmigrate.plan import MigrationPlan, ModuleMove, provider_header
@@ -52,8 +52,9 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
             continue
         with _transforming(move.source_path):
             source = tree.source(move.source_path)
-            out[move.target_path] = _provider_module(plan, move, client, source)
-            out[move.source_path] = _shim(plan, move, source)
+            module = parse(source.text)  # parsed once: both outputs are built from this tree
+            out[move.target_path] = _provider_module(plan, move, client, source, module)
+            out[move.source_path] = _shim(plan, move, source, module)
     for rewrite in plan.rewrites:
         with _transforming(rewrite.path):
             source = tree.source(rewrite.path)
@@ -68,11 +69,16 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
     return changes
 
 
-def _provider_module(plan: MigrationPlan, move: ModuleMove, client: ClientModule, source: SourceText) -> bytes:
-    text = extract_statements(source.text, move.keep)
-    text = absolutize_imports(text, move.source_module)
-    text = rewrite_imports(text, plan.import_moves, module_name=move.target_module)
-    text = rewrite_patch_targets(text, plan.lookups)
+def _provider_module(
+    plan: MigrationPlan, move: ModuleMove, client: ClientModule, source: SourceText, module: cst.Module
+) -> bytes:
+    """The codemods chained on one tree: extract -> absolutize -> rewrite imports and targets -> adapter."""
+    module = keep_statements(module, move.keep)
+    if may_have_relative_imports(source.text):
+        module = absolutize_module(module, move.source_module)
+    # Absolutizing only adds segments of the module's own name: the prefilters see those too.
+    seen = f"{source.text}\n{move.source_module}"
+    module = _rewrite_python(plan, seen, module, move.target_module, is_package=False)
     primary = next(c for c in client.classes if c.name == move.primary_class)
     adapter = render_adapter(
         AdapterContext(
@@ -83,27 +89,37 @@ def _provider_module(plan: MigrationPlan, move: ModuleMove, client: ClientModule
             methods=tuple(primary.methods),
         )
     )
-    text = insert_adapter(text, adapter, provider_header(move, plan.import_root))
-    return source.with_text(text).encode()
+    module = add_adapter(module, adapter, provider_header(move, plan.import_root))
+    return source.with_text(module.code).encode()
 
 
-def _shim(plan: MigrationPlan, move: ModuleMove, source: SourceText) -> bytes:
+def _shim(plan: MigrationPlan, move: ModuleMove, source: SourceText, module: cst.Module) -> bytes:
     if plan.shim == "alias":
-        text = alias_shim(source.text, move.target_module, move.source_path)
+        shim = alias_shim_module(module, move.target_module, move.source_path)
     else:
-        text = reexport_shim(source.text, move.target_module, move.moved_names)
-    return source.with_text(text).encode()
+        shim = reexport_module(module, move.target_module, move.moved_names)
+    return source.with_text(shim.code).encode()
 
 
 def _rewrite(plan: MigrationPlan, path: str, kind: str, source: SourceText) -> bytes:
-    if kind == "python":
-        module = _module_name(path, plan.import_root)
-        is_package = path.endswith("/__init__.py") or path == "__init__.py"
-        text = rewrite_imports(source.text, plan.import_moves, module_name=module, is_package=is_package)
-        text = rewrite_patch_targets(text, plan.lookups)
-    else:
-        text = rewrite_config_refs(source.text, plan.lookups, kind)
-    return source.with_text(text).encode()
+    if kind != "python":
+        return source.with_text(rewrite_config_refs(source.text, plan.lookups, kind)).encode()
+    if not (may_import_moved(source.text, plan.import_moves) or may_name_moved(source.text, plan.lookups)):
+        return source.encode()  # nothing in the file can name a moved thing: no parse
+    module_name = _module_name(path, plan.import_root)
+    is_package = path.endswith("/__init__.py") or path == "__init__.py"
+    module = _rewrite_python(plan, source.text, parse(source.text), module_name, is_package)
+    return source.with_text(module.code).encode()
+
+
+def _rewrite_python(plan: MigrationPlan, text: str, module: cst.Module, name: str | None, is_package: bool) -> cst.Module:
+    """Imports of moved modules, then dotted-path strings; a pass is skipped when `text` (a superset of
+    the text of `module`) rules it out, since it would then change nothing."""
+    if may_import_moved(text, plan.import_moves):
+        module = rewrite_module_imports(module, plan.import_moves, name, is_package)
+    if may_name_moved(text, plan.lookups):
+        module = rewrite_module_targets(module, plan.lookups)
+    return module
 
 
 def _package_files(plan: MigrationPlan, tree: Tree) -> dict[str, str]:
