@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, ScopeProvider
 
-from genmigrate.discover.statements import statement_kind
+from genmigrate.discover.statements import Imports, collect_imports, statement_kind
 from genmigrate.model import Statement
 
 ALWAYS_NEEDED = frozenset({"side-effect"})
 IMPORTS = frozenset({"import", "import-prelude"})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks LibCST counts lines by
 
 
 @dataclass
@@ -25,6 +27,15 @@ class ModuleGraph:
     uses: list[set[int]]
     nodes: list[cst.CSTNode]
     positions: dict[cst.CSTNode, CodeRange] = field(repr=False, default_factory=dict)
+    imports: list[Imports] = field(repr=False, default_factory=list)  # per statement, computed once
+    lines: list[str] = field(repr=False, default_factory=list)  # the source lines, when known
+
+    def may_contain(self, node: cst.CSTNode, word: str) -> bool:
+        """False when the source lines spanned by `node` certainly do not contain `word`."""
+        if not self.lines:
+            return True
+        span = self.positions[node]
+        return any(word in line for line in self.lines[span.start.line - 1 : span.end.line])
 
     def needs(self, roots: Iterable[int]) -> list[int]:
         """Transitive closure of `roots` under name use, import-prelude order and side effects."""
@@ -41,7 +52,8 @@ class ModuleGraph:
         return sorted(i for i in needed if self.statements[i].kind != "main-guard")
 
 
-def build_graph(module: cst.Module) -> ModuleGraph:
+def build_graph(module: cst.Module, source: str | None = None) -> ModuleGraph:
+    """The statement graph of `module`; `source` (its text, if known) lets cheap text checks skip tree walks."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     scopes = wrapper.resolve(ScopeProvider)
@@ -74,7 +86,12 @@ def build_graph(module: cst.Module) -> ModuleGraph:
                   kind=statement_kind(i, n), defines=defines[i])
         for i, n in enumerate(body)
     ]
-    return ModuleGraph(module=module, statements=statements, uses=uses, nodes=body, positions=dict(positions))
+    calls = source is None or "safe_import" in source
+    return ModuleGraph(
+        module=module, statements=statements, uses=uses, nodes=body, positions=dict(positions),
+        imports=[collect_imports(node, calls) for node in body],
+        lines=_LINE_BREAK.split(source) if source is not None else [],
+    )
 
 
 def class_indexes(graph: ModuleGraph, class_names: Sequence[str]) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from genmigrate.discover.analyze import ModuleGraph
-from genmigrate.discover.statements import collect_imports, dotted
+from genmigrate.discover.statements import dotted
 from genmigrate.model import ClassInfo, MethodInfo, Protocol
 
 MODELCLIENT_METHODS = frozenset({"convert_inputs_to_api_kwargs", "call"})
@@ -16,10 +16,10 @@ CHAT_METHODS = frozenset(
 )
 
 
-def import_aliases(module: cst.Module) -> dict[str, str]:
+def import_aliases(graph: ModuleGraph) -> dict[str, str]:
     """Local name -> fully dotted original for every `from x import y [as z]` of the module."""
     aliases: dict[str, str] = {}
-    for found in collect_imports(module).from_imports:
+    for found in (node for imports in graph.imports for node in imports.from_imports):
         if isinstance(found.names, cst.ImportStar):
             continue
         base = dotted(found.module) if found.module else ""
@@ -31,7 +31,7 @@ def import_aliases(module: cst.Module) -> dict[str, str]:
 
 
 def describe_classes(graph: ModuleGraph) -> list[ClassInfo]:
-    aliases = import_aliases(graph.module)
+    aliases = import_aliases(graph)
     infos: list[ClassInfo] = []
     for index, node in enumerate(graph.nodes):
         if not isinstance(node, cst.ClassDef):
@@ -72,7 +72,7 @@ def _method(graph: ModuleGraph, node: cst.FunctionDef) -> MethodInfo:
         line=graph.positions[node.name].start.line,
         params=_params(node.params),
         is_async=node.asynchronous is not None,
-        is_generator=_yields(node),
+        is_generator=graph.may_contain(node, "yield") and _yields(node),
         decorators=[graph.module.code_for_node(d.decorator) for d in node.decorators],
     )
 

@@ -12,7 +12,7 @@ from genmigrate.discover.classes import describe_classes
 from genmigrate.discover.names import is_package, resolve_relative
 from genmigrate.discover.prefilter import HTTP_MODULES
 from genmigrate.discover.providers import ENDPOINTS
-from genmigrate.discover.statements import collect_imports, imported_sdk, is_sdk_module
+from genmigrate.discover.statements import imported_sdk, is_sdk_module
 from genmigrate.model import ClassInfo
 
 
@@ -68,8 +68,8 @@ def worth_full_parse(tree: ast.Module, text: str) -> bool:
 def analyse(path: str, module_name: str, data: bytes, tree: ast.Module, text: str) -> Parsed | None:
     """LibCST analysis of a confirmed candidate; None when no class uses a provider."""
     module = cst.parse_module(data)
-    graph = build_graph(module)
-    sdk_statements = {i for i, node in enumerate(graph.nodes) if imported_sdk(node)}
+    graph = build_graph(module, text)
+    sdk_statements = {i for i, found in enumerate(graph.imports) if imported_sdk(found)}
     http = _http_statements(graph) if has_endpoint(text) else set()
     classes = describe_classes(graph)
     index_of = {node.name.value: i for i, node in enumerate(graph.nodes) if isinstance(node, cst.ClassDef)}
@@ -85,8 +85,8 @@ def _uses(graph: ModuleGraph, index: int, needs: list[int], providers: set[int])
 
 def _http_statements(graph: ModuleGraph) -> set[int]:
     return {
-        index for index, node in enumerate(graph.nodes)
-        if any(name.split(".")[0] in HTTP_MODULES for name in collect_imports(node).modules)
+        index for index, found in enumerate(graph.imports)
+        if any(name.split(".")[0] in HTTP_MODULES for name in found.modules)
     }
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import libcst as cst
 import libcst.matchers as m
+
+from genmigrate.codemods._source import small_statements
 
 from genmigrate.discover.prefilter import SDK_MODULES
 
@@ -127,33 +131,39 @@ def _simple_kind(index: int, node: cst.SimpleStatementLine) -> str:
     return "other"
 
 
-class ImportCollector(cst.CSTVisitor):
+@dataclass
+class Imports:
     """Every import in a subtree (nested functions included) and the packages named by `safe_import("...")`."""
 
-    def __init__(self) -> None:
-        self.modules: list[str] = []
-        self.from_imports: list[cst.ImportFrom] = []
+    modules: list[str] = field(default_factory=list)
+    from_imports: list[cst.ImportFrom] = field(default_factory=list)
 
-    def visit_Import(self, node: cst.Import) -> None:
-        self.modules.extend(import_modules(node))
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.modules.extend(import_modules(node))
-        self.from_imports.append(node)
+class _SafeImportFinder(cst.CSTVisitor):
+    def __init__(self, found: list[str]) -> None:
+        self.found = found
 
     def visit_Call(self, node: cst.Call) -> None:
         name = node.func.value if isinstance(node.func, cst.Name) else (
             node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
         if name == "safe_import" and node.args and isinstance(node.args[0].value, cst.SimpleString):
-            self.modules.append(str(node.args[0].value.evaluated_value or ""))
+            self.found.append(str(node.args[0].value.evaluated_value or ""))
 
 
-def collect_imports(node: cst.CSTNode) -> ImportCollector:
-    collector = ImportCollector()
-    node.visit(collector)
-    return collector
+def collect_imports(node: cst.CSTNode, calls: bool = True) -> Imports:
+    """The imports under `node`; `calls=False` skips the (costly) search for `safe_import` calls, for
+    callers that know the source does not mention it."""
+    found = Imports()
+    for statement in small_statements(node):
+        if isinstance(statement, (cst.Import, cst.ImportFrom)):
+            found.modules.extend(import_modules(statement))
+            if isinstance(statement, cst.ImportFrom):
+                found.from_imports.append(statement)
+    if calls:
+        node.visit(_SafeImportFinder(found.modules))
+    return found
 
 
-def imported_sdk(node: cst.CSTNode) -> bool:
-    """`node` imports a provider SDK anywhere inside it, or names one in a `safe_import` call."""
-    return any(is_sdk_module(name) for name in collect_imports(node).modules)
+def imported_sdk(found: Imports) -> bool:
+    """`found` holds an import of a provider SDK, or names one in a `safe_import` call."""
+    return any(is_sdk_module(name) for name in found.modules)
