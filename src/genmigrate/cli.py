@@ -4,7 +4,7 @@ from pathlib import Path
 import click
 
 from genmigrate import __version__
-from genmigrate.cli_migrate import apply_cmd, diff_cmd
+from genmigrate.cli_migrate import apply_cmd, diff_cmd, path_arg
 from genmigrate.parity.command import parity_cmd
 
 
@@ -20,7 +20,7 @@ main.add_command(parity_cmd)
 
 
 @main.command("scan")
-@click.argument("path", type=click.Path(path_type=Path))
+@path_arg
 @click.option("--json", "as_json", is_flag=True, help="Print the scan result as JSON (docs/scan-schema.md).")
 def scan_cmd(path: Path, as_json: bool) -> None:
     """Show the legacy client modules under PATH, what they need, what depends on them, what is risky."""
@@ -30,9 +30,6 @@ def scan_cmd(path: Path, as_json: bool) -> None:
     from genmigrate.discover import discover
     from genmigrate.report import render
 
-    if not path.is_dir():
-        click.echo(f"{path}:0: {'not a directory' if path.exists() else 'no such directory'}", err=True)
-        sys.exit(2)
     try:
         config = load_config(path)
     except ConfigError as exc:

@@ -18,7 +18,16 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 
-_path_arg = click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+
+def _existing_dir(_ctx: click.Context, _param: click.Parameter, path: Path) -> Path:
+    """PATH must be a directory; otherwise one `path:0: message` line and exit 2, like every other error."""
+    if not path.is_dir():
+        click.echo(f"{path}:0: {'not a directory' if path.exists() else 'no such directory'}", err=True)
+        sys.exit(EXIT_ERROR)
+    return path
+
+
+path_arg = click.argument("path", type=click.Path(path_type=Path), callback=_existing_dir)
 _shim_opt = click.option(
     "--shim", type=click.Choice(["alias", "reexport"]), default=None, help="How the old module path keeps working."
 )
@@ -78,7 +87,7 @@ def _report_parity(outcome: Outcome) -> None:
 
 
 @click.command("diff")
-@_path_arg
+@path_arg
 @click.option("--patch", "patch_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write a patch file.")
 @_shim_opt
 @_output_opt
@@ -90,9 +99,12 @@ def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str 
     """
     outcome = _run(path, shim, output, parity)
     patch = unified_diff(outcome.changes)
-    _echo_diff(patch)
     if patch_file is not None:
-        patch_file.write_bytes(patch)
+        try:
+            patch_file.write_bytes(patch)
+        except OSError as exc:
+            _fail([f"{patch_file}:0: cannot write the patch: {exc.strerror}"])
+    _echo_diff(patch)
     click.echo(_summary(outcome.changes, "would change"), err=True)
     if not outcome.parity_ok:
         _report_parity(outcome)
@@ -100,7 +112,7 @@ def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str 
 
 
 @click.command("apply")
-@_path_arg
+@path_arg
 @click.option("--allow-dirty", is_flag=True, help="Write even when the git work tree has uncommitted changes.")
 @_shim_opt
 @_output_opt
