@@ -89,9 +89,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
 
 def test_the_wheel_not_the_checkout_is_imported(installed: Installed) -> None:
-    code = "import genmigrate, genmigrate.templates, genmigrate.codemods as c; print(genmigrate.__file__); print(c.__file__)"
-    proc = installed.run("python", "-c", code)
+    code = "import importlib, sys\nfor name in sys.argv[1:]: print(importlib.import_module(name).__file__)"
+    proc = installed.run("python", "-c", code, "genmigrate", "genmigrate.codemods", "genmigrate.templates")
     assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.split()) == 3, proc.stdout
     for imported in proc.stdout.split():
         assert Path(imported).is_relative_to(installed.venv), imported
         assert not Path(imported).is_relative_to(CHECKOUT), imported
