@@ -158,6 +158,15 @@ def test_failure_before_first_chunk_falls_back(pkg: Any, servers: Any) -> None:
     assert chunks[-1].finish_reason == "stop" and chunks[-1].usage.input_tokens == 6
 
 
+def test_anthropic_stream_usage_merges_message_start_input_tokens(pkg: Any, servers: Any) -> None:
+    chunks = list(manager(pkg, servers, Recorder()).stream("one two three", provider="anthropic"))
+    assert "".join(c.delta for c in chunks) == "one two three "
+    final = [c for c in chunks if c.usage is not None]
+    assert len(final) == 1 and final[0].finish_reason == "end_turn"
+    # input tokens come from message_start, output tokens from the closing message_delta
+    assert (final[0].usage.input_tokens, final[0].usage.output_tokens) == (9, 3)
+
+
 def test_anthropic_error_event_mid_stream_is_mapped(pkg: Any, servers: Any) -> None:
     servers.anthropic.queue("/v1/messages", wire.anthropic_stream(["one ", "two "], error_after=1))
     got: list[str] = []

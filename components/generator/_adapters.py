@@ -7,14 +7,15 @@ operations its legacy class really has; everything else stays `UnsupportedOperat
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
+from ._bridge import iterate_async
 from ._errors import UnsupportedOperation, error_from_message, mapped_errors
 from ._models import convert_messages, to_chat_messages
 from ._shapes import (
-    chunk_of,
+    StreamReader,
     finish_reason_of,
     get,
     request_id_of,
@@ -60,16 +61,23 @@ class _Adapter(BaseGenerator):
         )
 
     def _chunks(self, items: Iterable[Any]) -> Iterator[StreamChunk]:
+        reader = StreamReader()
         with mapped_errors(self.provider):
             for item in items:
-                chunk = chunk_of(item)
+                chunk = reader.read(item)
                 if not chunk.is_empty:
                     yield chunk
 
-    async def _achunks(self, items: AsyncIterator[Any]) -> AsyncIterator[StreamChunk]:
+    async def _achunks(
+        self, items: AsyncIterable[Any] | Iterable[Any]
+    ) -> AsyncIterator[StreamChunk]:
+        """An async legacy call may hand back a sync iterator (a sync client run in a thread):
+        it is then consumed on a worker thread, never on the event loop."""
+        source = items if isinstance(items, AsyncIterable) else iterate_async(lambda: iter(items))
+        reader = StreamReader()
         with mapped_errors(self.provider):
-            async for item in items:
-                chunk = chunk_of(item)
+            async for item in source:
+                chunk = reader.read(item)
                 if not chunk.is_empty:
                     yield chunk
 

@@ -178,6 +178,34 @@ def _typed_event_chunk(kind: str, raw: Any) -> StreamChunk:
     return StreamChunk(raw=raw)
 
 
+class StreamReader:
+    """Reads the items of one stream in order, carrying state across them.
+
+    Anthropic sends the input token count only in `message_start` and the output count in the
+    final `message_delta`: the reader merges the first into the second, so the final chunk's
+    usage is complete.
+    """
+
+    def __init__(self) -> None:
+        self._start_usage: Usage | None = None
+
+    def read(self, raw: Any) -> StreamChunk:
+        if get(raw, "type") == "message_start":
+            self._start_usage = usage_of(get(raw, "message", "usage"))
+            return StreamChunk(raw=raw)
+        chunk = chunk_of(raw)
+        start = self._start_usage
+        if chunk.usage is None or start is None:
+            return chunk
+        usage = Usage(
+            input_tokens=chunk.usage.input_tokens or start.input_tokens,
+            output_tokens=chunk.usage.output_tokens or start.output_tokens,
+            cached_tokens=chunk.usage.cached_tokens or start.cached_tokens,
+            reasoning_tokens=chunk.usage.reasoning_tokens,
+        )
+        return StreamChunk(chunk.delta, chunk.tool_calls, chunk.finish_reason, usage, raw)
+
+
 def _anthropic_tool_delta(raw: Any) -> tuple[ToolCallDelta, ...]:
     partial = get(raw, "delta", "partial_json")
     if partial is None:

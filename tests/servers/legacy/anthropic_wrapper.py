@@ -27,12 +27,11 @@ class AnthropicChat:
         return "".join(block.text for block in response.content if block.type == "text")
 
     def stream_chat(self, messages, model="claude-haiku-4-5", max_tokens=256):
+        """Yields the raw SDK events (message_start, content_block_delta, message_delta, ...)."""
         system, rest = self._split(messages)
-        with self.client.messages.stream(
-            model=model, max_tokens=max_tokens, messages=rest, system=system
-        ) as stream:
-            for text in stream.text_stream:
-                yield text
+        yield from self.client.messages.create(
+            model=model, max_tokens=max_tokens, messages=rest, system=system, stream=True
+        )
 
     async def achat(self, messages, model="claude-haiku-4-5", max_tokens=256):
         system, rest = self._split(messages)
