@@ -145,3 +145,36 @@ def test_generator_named_chat_is_a_stream_not_a_generate() -> None:
 def test_bad_package_context_is_rejected(bad: PackageContext) -> None:
     with pytest.raises(ValueError):
         render_package(bad)
+
+
+@pytest.mark.parametrize(
+    ("decorators", "expected"),
+    [
+        (["backoff.on_exception(\n    backoff.expo, (RateLimitError,), max_time=5\n)"], True),
+        (["on_predicate(expo, lambda r: r is None)"], True),
+        (["tenacity.retry(stop=stop_after_attempt(3))"], True),
+        (["retry"], True),
+        (["staticmethod", "functools.lru_cache(maxsize=8)"], False),
+        (["retry_after_header"], False),
+        ([], False),
+    ],
+)
+def test_a_retry_decorator_on_an_operation_marks_the_adapter(
+    decorators: list[str], expected: bool
+) -> None:
+    methods = (
+        MethodInfo("chat", 1, ["self", "messages"], decorators=decorators),
+        MethodInfo("close", 9, ["self"], decorators=["backoff.on_exception(expo, Exception)"]),
+    )
+    ctx = AdapterContext("x", "XGenerator", "XClient", "chat-wrapper", methods)
+    source = render_adapter(ctx)
+    assert ("legacy_retries = True" in source) is expected  # `close` is no operation: ignored
+    compile(source, "<adapter>", "exec")
+
+
+def test_modelclient_retry_flag_reads_call_and_acall() -> None:
+    decorated = MethodInfo("acall", 2, ["self", "api_kwargs"], True, decorators=["retry()"])
+    plain = MethodInfo("call", 1, ["self", "api_kwargs"])
+    for methods, expected in (((plain, decorated), True), ((plain,), False)):
+        ctx = AdapterContext("openai", "OpenAIGenerator", "C", "modelclient", methods)
+        assert ("legacy_retries = True" in render_adapter(ctx)) is expected

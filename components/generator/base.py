@@ -91,6 +91,8 @@ class BaseGenerator:
     capabilities: ClassVar[Capabilities] = Capabilities()
     # The wrapped legacy class; the manager reads its constructor to switch off SDK retries.
     legacy_class: ClassVar[type | None] = None
+    # Set when the legacy methods retry by themselves (e.g. `@backoff.on_exception`).
+    legacy_retries: ClassVar[bool] = False
 
     def _implements(self, name: str) -> bool:
         return getattr(type(self), name) is not getattr(BaseGenerator, name)

@@ -3,6 +3,20 @@
 
 Importing this module imports no provider SDK; a provider module is imported on first use.
 All state lives on the manager instance (no global settings), and every part is thread-safe.
+
+Retries happen in up to three layers: the provider SDK's own retries, retry decorators on the
+legacy methods (`@backoff.on_exception`, tenacity's `@retry`) or retry loops inside them, and the
+manager's `RetryPolicy`. Attempts multiply across layers (3 SDK x 4 decorator x 3 manager tries
+is 36 requests for one call). So:
+
+- with an explicit `retry=` policy the manager retries every provider, and turns the SDK's
+  retries off (`max_retries=0`) where the legacy constructor takes `max_retries`;
+- by default (`retry=None`) a provider whose legacy methods carry a retry decorator
+  (`legacy_retries` on its adapter, set when the code was generated) gets one attempt from the
+  manager and keeps its own retries exactly as before the migration; every other provider is
+  retried by the manager (`RetryPolicy()`). Fallbacks apply either way, once the legacy
+  retries gave up. A retry loop written inside a method body is not detected: pass
+  `NO_RETRY` for such providers, or turn the loop off through the legacy constructor.
 """
 
 from __future__ import annotations
@@ -57,6 +71,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_DEFAULT_RETRY = RetryPolicy()
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,7 @@ class GeneratorManager:
         use_keyring: bool = True,
         entry_points: bool = True,
         models: ModelRegistry | None = None,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy | None = None,
         fallbacks: Mapping[str, Sequence[str]] | None = None,
         fallback_on: tuple[type[GeneratorError], ...] = DEFAULT_FALLBACK_ON,
         breaker: BreakerSettings = BreakerSettings(),
@@ -105,7 +120,7 @@ class GeneratorManager:
         self._file = _settings.load_config_file(config_file)
         self._environ = dict(os.environ if environ is None else environ)
         self._use_keyring = use_keyring
-        self._retry = retry
+        self._retry = retry  # None: per provider, see the module docstring
         self._fallbacks = {
             k: tuple(Route.parse(r) for r in v) for k, v in (fallbacks or {}).items()
         }
@@ -139,9 +154,15 @@ class GeneratorManager:
             for k, v in resolved.items()
             if k in explicit or k == "default_model" or constructor_accepts(cls.legacy_class, k)
         }
-        if self._retry.max_attempts > 1 and constructor_accepts(cls.legacy_class, "max_retries"):
+        retried = self._policy(cls).max_attempts > 1
+        if retried and constructor_accepts(cls.legacy_class, "max_retries"):
             kwargs.setdefault("max_retries", 0)  # the manager retries; the SDK must not as well
         return cls(**kwargs)
+
+    def _policy(self, cls: type[BaseGenerator]) -> RetryPolicy:
+        if self._retry is not None:
+            return self._retry
+        return NO_RETRY if cls.legacy_retries else _DEFAULT_RETRY
 
     def capabilities(self, provider: str | None = None, model: str | None = None) -> Capabilities:
         route = self._routes(provider, model)[0]
@@ -258,7 +279,7 @@ class GeneratorManager:
         name = provider or (info.provider if info else None) or self._default
         if name is None:
             raise ValueError("no provider given and no default_provider configured")
-        return (Route(name, None),) + self._fallbacks.get(name, ())
+        return (Route(name, model),) + self._fallbacks.get(name, ())
 
     def _prepare(self, request: GenerationRequest, route: Route) -> GenerationRequest:
         """Resolve aliases and the API for this route; a fallback provider gets its own model."""
@@ -315,6 +336,7 @@ class GeneratorManager:
         self, ctx: CallContext, request: GenerationRequest, op: Callable[[BaseGenerator], T]
     ) -> T:
         generator = self.get(ctx.provider)
+        policy = self._policy(type(generator))
         breaker = self._breakers.get(ctx.provider, ctx.model)
         while True:
             breaker.acquire(ctx.provider)
@@ -322,7 +344,7 @@ class GeneratorManager:
             try:
                 result = op(generator)
             except Exception as exc:
-                self._sleep(self._after_failure(ctx, breaker, exc))
+                self._sleep(self._after_failure(ctx, policy, breaker, exc))
                 continue
             breaker.record_success()
             self.hooks.emit("response", ctx, result)
@@ -335,6 +357,7 @@ class GeneratorManager:
         op: Callable[[BaseGenerator], Awaitable[T]],
     ) -> T:
         generator = self.get(ctx.provider)
+        policy = self._policy(type(generator))
         breaker = self._breakers.get(ctx.provider, ctx.model)
         while True:
             breaker.acquire(ctx.provider)
@@ -342,20 +365,22 @@ class GeneratorManager:
             try:
                 result = await op(generator)
             except Exception as exc:
-                await self._asleep(self._after_failure(ctx, breaker, exc))
+                await self._asleep(self._after_failure(ctx, policy, breaker, exc))
                 continue
             breaker.record_success()
             self.hooks.emit("response", ctx, result)
             return result
 
-    def _after_failure(self, ctx: CallContext, breaker: CircuitBreaker, exc: Exception) -> float:
+    def _after_failure(
+        self, ctx: CallContext, policy: RetryPolicy, breaker: CircuitBreaker, exc: Exception
+    ) -> float:
         """Record the failure; raise it unless it is retried, else return the delay to wait."""
         error = classify(exc, ctx.provider)
         breaker.record_failure(error)
         self.hooks.emit("error", ctx, error)
-        if not self._retry.should_retry(ctx.attempt, error):
+        if not policy.should_retry(ctx.attempt, error):
             raise error
-        delay = self._retry.delay(ctx.attempt, error, self._rng)
+        delay = policy.delay(ctx.attempt, error, self._rng)
         self.hooks.emit("retry", ctx, (error, delay))
         ctx.attempt += 1
         return delay

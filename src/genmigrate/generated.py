@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import keyword
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -77,6 +78,18 @@ class WrapperOp:
     is_generator: bool
 
 
+# A decorator that retries the call it wraps: backoff.on_exception/on_predicate, tenacity's and
+# retrying's @retry (any spelling that ends in one of these names, called or not).
+_RETRY_DECORATOR = re.compile(r"(?:^|\.)(?:on_exception|on_predicate|retry)\s*(?:\(|$)")
+
+
+def retries_itself(methods: tuple[MethodInfo, ...], names: set[str]) -> bool:
+    """True when one of the named methods (last definitions) carries a retry decorator."""
+    defined = _last_definitions(methods)
+    decorators = (d for n in names if n in defined for d in defined[n].decorators)
+    return any(_RETRY_DECORATOR.search(d.strip()) for d in decorators)
+
+
 def pyrepr(value: Any) -> str:
     """A Python literal in black's style (double-quoted strings, frozensets in sorted order)."""
     if isinstance(value, str):
@@ -129,7 +142,12 @@ def render_adapter(ctx: AdapterContext) -> str:
             "vision": compatible,
             "embeddings": ops["embed"] or ops["aembed"],
         }
-        values.update(ops=ops, stream_usage=compatible, capabilities=_capabilities(flags))
+        values.update(
+            ops=ops,
+            stream_usage=compatible,
+            capabilities=_capabilities(flags),
+            legacy_retries=retries_itself(ctx.methods, {"call", "acall"}),
+        )
         return env.get_template("adapter_modelclient.py.j2").render(**values)
     wrapper_ops = wrapper_operations(ctx.methods)
     kind = "a plain wrapper" if ctx.protocol == "chat-wrapper" else "a class of no known protocol"
@@ -138,6 +156,7 @@ def render_adapter(ctx: AdapterContext) -> str:
         ops={op: wrapper_ops.get(op) for op in _WRAPPER_TABLE},
         summary=summary,
         capabilities=_wrapper_capabilities(wrapper_ops),
+        legacy_retries=retries_itself(ctx.methods, {op.method for op in wrapper_ops.values()}),
     )
     name = (
         "adapter_chat_wrapper.py.j2" if ctx.protocol == "chat-wrapper" else "adapter_unknown.py.j2"
