@@ -58,7 +58,8 @@ def client_settings(s: SimpleNamespace) -> dict[str, dict[str, Any]]:
 
 class Recorder:
     def __init__(self) -> None:
-        self.sleeps: list[float] = []
+        self.sleeps: list[float] = []  # the manager's waits
+        self.legacy_sleeps: list[float] = []  # time.sleep calls of SDKs and legacy decorators
         self.events: list[tuple[str, str, Any]] = []
 
     def sleep(self, seconds: float) -> None:
@@ -85,10 +86,20 @@ def manager(
     **kw: Any,
 ) -> Any:
     """A manager on the loopback servers; `overrides` adds per-provider client settings."""
-    settings = client_settings(s)
+    return build_manager(pkg.generator_manager, client_settings(s), rec, overrides, **kw)
+
+
+def build_manager(
+    module: Any,
+    settings: dict[str, dict[str, Any]],
+    rec: Recorder,
+    overrides: dict[str, dict[str, Any]] | None = None,
+    **kw: Any,
+) -> Any:
+    """`module.GeneratorManager` on these client settings, isolated from the host and recorded."""
     for provider, extra in (overrides or {}).items():
         settings[provider] = {**settings[provider], **extra}
-    m = pkg.generator_manager.GeneratorManager(
+    m = module.GeneratorManager(
         default_provider="openai",
         settings=settings,
         environ={},

@@ -67,7 +67,7 @@ def openai_error(
 
 def _openai_default(request: Recorded) -> Reply | Streamed:
     body = request.json()
-    if request.path.endswith("/embeddings"):
+    if request.path.partition("?")[0].endswith("/embeddings"):
         data = [
             {"object": "embedding", "index": i, "embedding": [float(i), 0.5]}
             for i, _ in enumerate(body["input"])
