@@ -6,6 +6,7 @@ honouring ``retry-after``, and keep the SDK's retries off so the two never stack
 """
 
 import functools
+import inspect
 import logging
 import os
 import time
@@ -58,6 +59,19 @@ def _retry_delay(error: Exception, attempt: int) -> float:
             except ValueError:
                 pass
     return min(2.0**attempt, 30.0)
+
+
+def _sdk_kwargs(method: Any, request: Dict[str, Any]) -> Dict[str, Any]:
+    """anthropic 2.x dropped the sampling parameters (``temperature``, ``top_p``, ...) from
+    ``messages.create()``/``stream()``; the API still takes them, so they go in the body."""
+    params = inspect.signature(method).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return request
+    kwargs = {k: v for k, v in request.items() if k in params}
+    body = {k: v for k, v in request.items() if k not in params}
+    if body:
+        kwargs["extra_body"] = {**kwargs.get("extra_body", {}), **body}
+    return kwargs
 
 
 class AnthropicClient:
@@ -141,7 +155,7 @@ class AnthropicClient:
         request = self._request(messages, model, **kwargs)
         for attempt in range(self.retries + 1):
             try:
-                message = self._client.messages.create(**request)
+                message = self._client.messages.create(**_sdk_kwargs(self._client.messages.create, request))
             except RETRYABLE_ERRORS as error:
                 if attempt == self.retries:
                     raise
@@ -158,13 +172,14 @@ class AnthropicClient:
 
     def stream_chat(self, messages: List[Dict[str, Any]], model: Optional[str] = None, **kwargs: Any) -> Iterator[str]:
         request = self._request(messages, model, **kwargs)
-        with self._client.messages.stream(**request) as stream:
+        with self._client.messages.stream(**_sdk_kwargs(self._client.messages.stream, request)) as stream:
             for text in stream.text_stream:
                 yield text
 
     async def achat(self, messages: List[Dict[str, Any]], model: Optional[str] = None, **kwargs: Any) -> str:
         request = self._request(messages, model, **kwargs)
-        message = await self._async().messages.create(**request)
+        create = self._async().messages.create
+        message = await create(**_sdk_kwargs(create, request))
         return self._text(message)
 
     def count_tokens(self, messages: List[Dict[str, Any]], model: Optional[str] = None) -> int:

@@ -112,7 +112,8 @@ class OllamaClient:
         self.__dict__.update(state)
         self._client = Client(host=self.host, timeout=self.timeout)
 
-    @backoff.on_exception(backoff.constant, httpx.ConnectError, max_tries=3, interval=2)
+    # ollama >= 0.4 turns httpx's ConnectError into the built-in ConnectionError
+    @backoff.on_exception(backoff.constant, (httpx.ConnectError, ConnectionError), max_tries=3, interval=2)
     def chat(self, messages: Union[str, List[Dict[str, Any]]], model: Optional[str] = None, **options: Any) -> str:
         response = self._client.chat(
             model=model or self.default_model,
