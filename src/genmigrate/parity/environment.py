@@ -38,8 +38,10 @@ PLANTED_SECRETS = (
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GOOGLE_API_KEY", "GROQ_API_KEY", "MISTRAL_API_KEY",
     "DEEPSEEK_API_KEY", "TOGETHER_API_KEY", "XAI_API_KEY", "COHERE_API_KEY", "FIREWORKS_API_KEY",
 )
-# Kept out so host credentials and proxies never leak into a run.
-_REMOVED = re.compile(r"(^|_)(KEY|SECRET|TOKEN|PASSWORD|CREDENTIALS?|PROXY|PROFILE|ENDPOINT|BASE_URL|HOST)(_|$)", re.I)
+# The only host variables a run sees: the rest (credentials, proxies, settings other tests or the
+# CI set) would make a trace depend on where and after what it runs.
+_KEPT = re.compile(r"^(PATH|HOME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|WINDIR|PATHEXT|COMSPEC|"
+                   r"TIKTOKEN_CACHE_DIR)$")
 _ISOLATION = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
               "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "*"}
 _DYNAMIC_SECRET = re.compile(r"^(?!AWS_)[A-Z0-9_]+_API_KEY$")
@@ -98,7 +100,7 @@ class RecordingEnviron(MutableMapping[str, str]):
 
 
 def base_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    data = {k: v for k, v in os.environ.items() if not _REMOVED.search(k)}
+    data = {k: v for k, v in os.environ.items() if _KEPT.match(k)}
     data.update(_ISOLATION)
     data.update(PLANTED)
     data.update({name: secret_value(name) for name in PLANTED_SECRETS})

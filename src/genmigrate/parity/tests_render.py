@@ -110,6 +110,10 @@ def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str 
         if user.is_file():
             (work / tests_dir / user.name).write_bytes(user.read_bytes())
         result = _pytest(work, root.resolve(), work / tests_dir, ["--snapshot-update"], work / "report.jsonl")
+        try:
+            _load_got(work / "report.jsonl")
+        except ParityError as exc:  # name the user's file, not its scratch copy
+            raise ParityError(str(exc).replace(str(work), str(root))) from None
         if result.returncode != 0:
             raise ParityError(f"{root}:1: recording the parity baseline failed:\n{_tail(result)}")
         snapshots = work / tests_dir / SNAPSHOTS
@@ -131,9 +135,13 @@ def _load_expected(folder: Path) -> dict[tuple[str, str], Any]:
 
 
 def _load_got(report: Path) -> dict[tuple[str, str], Any]:
+    """Traces by (class, scenario); raises ParityError when `parity_scenarios.py` is broken."""
     if not report.is_file():
         return {}
     rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
+    broken = [row["user_error"] for row in rows if "user_error" in row]
+    if broken:
+        raise ParityError(broken[0])
     return {(row["class"], row["scenario"]): row for row in rows}
 
 
