@@ -1,23 +1,33 @@
 """Runtime cost of the generated layer, measured side by side in one run.
 
-    /work/venv/bin/python bench/runtime.py [--repeats 7] [--calls 20000]
+    /work/venv/bin/python bench/runtime.py [--repeats 7] [--calls 20000] [--baseline REV]
 
 Prints: import time of the generated package + manager vs `import openai` (fresh subprocesses,
-best of N, and which provider SDK modules the import left in sys.modules); per-call overhead of
+best of N, and which provider SDK modules the import left in sys.modules), and the import plus
+building the first manager (what a program pays before its first call); per-call overhead of
 `GeneratorManager.generate` over calling the legacy client directly on an in-process fake
 transport; and the latency of a response-cache hit. Targets: import <= 5% of `import openai`
-with no SDK loaded, overhead <= 0.1 ms per call.
+with no SDK loaded, overhead <= 0.1 ms per call. `--baseline REV` also renders the package from
+the templates of git revision REV and measures both, interleaved, in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import io
 import json
 import subprocess
 import sys
+import tarfile
 import tempfile
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
+
+from genmigrate import generated
 
 from genmigrate.generated import (
     AdapterContext,
@@ -115,6 +125,13 @@ sdk = sorted({{m.split(".")[0] for m in sys.modules}} & set({sorted(SDKS)!r}))
 print(json.dumps({{"seconds": elapsed, "sdk": sdk}}))
 """
 
+FIRST_MANAGER = f"""
+t = time.perf_counter()
+from {PACKAGE}.generator_manager import GeneratorManager
+GeneratorManager(default_provider="echo", entry_points=False, use_keyring=False)
+print(json.dumps({{"seconds": time.perf_counter() - t}}))
+"""
+
 IMPORT_OPENAI = """
 t = time.perf_counter()
 import openai
@@ -154,25 +171,62 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--calls", type=int, default=20000)
+    parser.add_argument("--baseline", help="git revision whose templates to measure as well")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="genmigrate-bench-") as tmp:
-        root = Path(tmp)
-        render(root)
-        generated = [_run(root, IMPORT_GENERATED) for _ in range(args.repeats)]
-        openai = [_run(root, IMPORT_OPENAI) for _ in range(args.repeats)]
-        calls = _run(root, CALLS.format(package=PACKAGE, calls=args.calls, repeats=args.repeats))
-    report(generated, openai, calls, args.repeats)
+        roots = {"current": Path(tmp) / "current"}
+        render(roots["current"])
+        if args.baseline:
+            roots[args.baseline] = Path(tmp) / "baseline"
+            with templates_of(args.baseline, Path(tmp) / "templates"):
+                render(roots[args.baseline])
+        imports: dict[str, list[dict]] = {name: [] for name in roots}
+        firsts: dict[str, list[dict]] = {name: [] for name in roots}
+        openai = []
+        for _ in range(args.repeats):  # interleaved, so load changes hit every variant alike
+            for name, root in roots.items():
+                imports[name].append(_run(root, IMPORT_GENERATED))
+                firsts[name].append(_run(root, FIRST_MANAGER))
+            openai.append(_run(roots["current"], IMPORT_OPENAI))
+        calls = {
+            name: _run(root, CALLS.format(package=PACKAGE, calls=args.calls, repeats=args.repeats))
+            for name, root in roots.items()
+        }
+    for name in roots:
+        print(f"== {name} templates")
+        report(imports[name], firsts[name], openai, calls[name], args.repeats)
 
 
-def report(generated: list[dict], openai: list[dict], calls: dict, repeats: int) -> None:
-    gen_best = min(float(r["seconds"]) for r in generated)
+@contextmanager
+def templates_of(revision: str, folder: Path) -> Iterator[None]:
+    """Render with the generator templates as they were at `revision`."""
+    archive = subprocess.run(
+        ["git", "archive", revision, "templates/generator"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    environment = functools.partial(generated._environment, str(folder / "templates/generator"))
+    with mock.patch.object(generated, "_environment", environment):
+        yield
+
+
+def report(
+    generated_: list[dict], firsts: list[dict], openai: list[dict], calls: dict, repeats: int
+) -> None:
+    gen_best = min(float(r["seconds"]) for r in generated_)
+    first_best = min(float(r["seconds"]) for r in firsts)
     openai_best = min(float(r["seconds"]) for r in openai)
-    sdk = sorted({m for r in generated for m in r["sdk"]})  # type: ignore[union-attr]
+    sdk = sorted({m for r in generated_ for m in r["sdk"]})  # type: ignore[union-attr]
     ratio = gen_best / openai_best
     overhead_ms = (float(calls["managed"]) - float(calls["direct"])) * 1000
     print(f"import generated package + manager: {gen_best * 1000:8.2f} ms (best of {repeats})")
     print(f"import openai:                      {openai_best * 1000:8.2f} ms (best of {repeats})")
     print(f"  ratio {ratio:.1%} (target <= 5%)  provider SDK modules loaded: {sdk or 'none'}")
+    print(f"import + first GeneratorManager():  {first_best * 1000:8.2f} ms", end="")
+    print(f"  ({first_best / openai_best:.1%} of import openai)")
     print(f"legacy client call, direct:         {float(calls['direct']) * 1e6:8.2f} us")
     print(f"same call through the manager:      {float(calls['managed']) * 1e6:8.2f} us")
     print(f"  overhead {overhead_ms:.4f} ms per call (target <= 0.1 ms)")

@@ -22,40 +22,33 @@ is 36 requests for one call). So:
 from __future__ import annotations
 
 import os
-import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from . import _settings
 from ._bridge import sleep as _async_sleep
-from ._cache import ResponseCache
-from ._hooks import CallContext, Hooks
-from ._models import DEFAULT_MODELS, ModelInfo, ModelRegistry
-from ._registry import InstancePool, ProviderRegistry, constructor_accepts
-from ._resilience import (
-    DEFAULT_FALLBACK_ON,
-    NO_RETRY,
-    BreakerBoard,
-    BreakerSettings,
-    CircuitBreaker,
-    RetryPolicy,
-)
-from .base import (
-    BaseGenerator,
-    Capabilities,
-    EmbeddingResult,
-    GenerationRequest,
-    GenerationResult,
-    GeneratorError,
-    StreamChunk,
-    classify,
-)
 from .providers import PROVIDERS
 
-if TYPE_CHECKING:  # the stream machinery is imported by the first stream
+# Importing this module stays cheap: the records, errors and resilience machinery (dataclasses
+# and all) are imported when the first manager is built, and re-exported lazily below.
+if TYPE_CHECKING:
+    import random
+
+    from ._cache import ResponseCache
+    from ._hooks import CallContext, Hooks
+    from ._models import ModelInfo, ModelRegistry
+    from ._resilience import BreakerSettings, CircuitBreaker, RetryPolicy
     from ._streams import PrimedStream
+    from .base import (
+        BaseGenerator,
+        Capabilities,
+        EmbeddingResult,
+        GenerationRequest,
+        GenerationResult,
+        GeneratorError,
+        StreamChunk,
+    )
 
 __all__ = [
     "BreakerSettings",
@@ -70,12 +63,28 @@ __all__ = [
     "Route",
 ]
 
+_LAZY = {
+    "BreakerSettings": "._resilience",
+    "CallContext": "._hooks",
+    "Hooks": "._hooks",
+    "ModelInfo": "._models",
+    "ModelRegistry": "._models",
+    "NO_RETRY": "._resilience",
+    "ResponseCache": "._cache",
+    "RetryPolicy": "._resilience",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_LAZY[name], __package__), name)
+
+
 T = TypeVar("T")
-_DEFAULT_RETRY = RetryPolicy()
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """One step of a fallback chain: "provider" or "provider:model"."""
 
     provider: str
@@ -100,8 +109,8 @@ class GeneratorManager:
         models: ModelRegistry | None = None,
         retry: RetryPolicy | None = None,
         fallbacks: Mapping[str, Sequence[str]] | None = None,
-        fallback_on: tuple[type[GeneratorError], ...] = DEFAULT_FALLBACK_ON,
-        breaker: BreakerSettings = BreakerSettings(),
+        fallback_on: tuple[type[GeneratorError], ...] | None = None,
+        breaker: BreakerSettings | None = None,
         cache: ResponseCache[GenerationResult] | None = None,
         hooks: Hooks | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -110,28 +119,47 @@ class GeneratorManager:
         rng: random.Random | None = None,
     ) -> None:
         """`settings`: explicit per-provider client kwargs; they beat `config_file`, which beats
-        `GENERATOR_<PROVIDER>_<OPTION>` variables in `environ`, which beat the keyring."""
+        `GENERATOR_<PROVIDER>_<OPTION>` variables in `environ`, which beat the keyring.
+        `fallback_on` defaults to `DEFAULT_FALLBACK_ON`, `breaker` to `BreakerSettings()`."""
+        import random
+
+        from ._hooks import Hooks
+        from ._models import DEFAULT_MODELS, ModelRegistry
+        from ._registry import InstancePool, ProviderRegistry
+        from ._resilience import (
+            DEFAULT_FALLBACK_ON,
+            DEFAULT_RETRY,
+            NO_RETRY,
+            BreakerBoard,
+            BreakerSettings,
+        )
+        from ._settings import load_config_file
+
         self.providers = ProviderRegistry(PROVIDERS, __package__ or "", entry_points)
         self.models = models if models is not None else ModelRegistry(DEFAULT_MODELS)
         self.hooks = hooks if hooks is not None else Hooks()
         self.cache = cache
         self._default = default_provider
         self._settings = {k: dict(v) for k, v in (settings or {}).items()}
-        self._file = _settings.load_config_file(config_file)
+        self._file = load_config_file(config_file)
         self._environ = dict(os.environ if environ is None else environ)
         self._use_keyring = use_keyring
-        self._retry = retry  # None: per provider, see the module docstring
+        # retry=None: one attempt for providers whose legacy methods retry (module docstring)
+        self._retry = retry if retry is not None else DEFAULT_RETRY
+        self._retry_legacy = retry if retry is not None else NO_RETRY
         self._fallbacks = {
             k: tuple(Route.parse(r) for r in v) for k, v in (fallbacks or {}).items()
         }
-        self._fallback_on = fallback_on
-        self._breakers = BreakerBoard(breaker, clock)
+        self._fallback_on = fallback_on if fallback_on is not None else DEFAULT_FALLBACK_ON
+        self._breakers = BreakerBoard(breaker or BreakerSettings(), clock)
         self._sleep, self._asleep = sleep, asleep
         self._rng = rng if rng is not None else random.Random()
         self._pool = InstancePool(self._create)
 
     def __repr__(self) -> str:
-        masked = {k: _settings.mask(v) for k, v in self._settings.items()}
+        from ._settings import mask
+
+        masked = {k: mask(v) for k, v in self._settings.items()}
         return f"GeneratorManager(providers={self.providers.names()}, settings={masked})"
 
     # -- registry and factory -------------------------------------------------------------
@@ -145,10 +173,11 @@ class GeneratorManager:
         return self._pool.get(provider, explicit)
 
     def _create(self, provider: str, explicit: dict[str, Any]) -> BaseGenerator:
+        from ._registry import constructor_accepts
+        from ._settings import resolve
+
         cls = self.providers.load(provider)
-        resolved = _settings.resolve(
-            provider, explicit, self._file, self._environ, self._use_keyring
-        )
+        resolved = resolve(provider, explicit, self._file, self._environ, self._use_keyring)
         kwargs = {
             k: v
             for k, v in resolved.items()
@@ -160,9 +189,7 @@ class GeneratorManager:
         return cls(**kwargs)
 
     def _policy(self, cls: type[BaseGenerator]) -> RetryPolicy:
-        if self._retry is not None:
-            return self._retry
-        return NO_RETRY if cls.legacy_retries else _DEFAULT_RETRY
+        return self._retry_legacy if cls.legacy_retries else self._retry
 
     def capabilities(self, provider: str | None = None, model: str | None = None) -> Capabilities:
         route = self._routes(provider, model)[0]
@@ -248,17 +275,13 @@ class GeneratorManager:
         self, texts: Sequence[str], *, provider: str | None = None, model: str | None = None
     ) -> EmbeddingResult:
         """Retried but never sent to a fallback: another provider's vectors are not comparable."""
-        route = self._routes(provider, model)[0]
-        ctx = CallContext("embed", route.provider, self.models.canonical(model))
-        request = GenerationRequest(messages=(), model=ctx.model)
+        ctx, request = self._embedding_call(provider, model)
         return self._attempts(ctx, request, lambda g: g.embed(texts, ctx.model))
 
     async def aembed(
         self, texts: Sequence[str], *, provider: str | None = None, model: str | None = None
     ) -> EmbeddingResult:
-        route = self._routes(provider, model)[0]
-        ctx = CallContext("embed", route.provider, self.models.canonical(model))
-        request = GenerationRequest(messages=(), model=ctx.model)
+        ctx, request = self._embedding_call(provider, model)
         return await self._aattempts(ctx, request, lambda g: g.aembed(texts, ctx.model))
 
     def batch(
@@ -268,9 +291,22 @@ class GeneratorManager:
         route = self._routes(provider, None)[0]
         if not self.get(route.provider).capabilities.batch:
             return [self.generate(r, provider=route.provider) for r in requests]
+        from ._hooks import CallContext
+        from .base import GenerationRequest
+
         ctx = CallContext("batch", route.provider, None)
         prepared = [self._prepare(r, route) for r in requests]
         return self._attempts(ctx, GenerationRequest(messages=()), lambda g: g.batch(prepared))
+
+    def _embedding_call(
+        self, provider: str | None, model: str | None
+    ) -> tuple[CallContext, GenerationRequest]:
+        from ._hooks import CallContext
+        from .base import GenerationRequest
+
+        route = self._routes(provider, model)[0]
+        ctx = CallContext("embed", route.provider, self.models.canonical(model))
+        return ctx, GenerationRequest(messages=(), model=ctx.model)
 
     # -- routing, retries and fallbacks -----------------------------------------------------
 
@@ -283,6 +319,8 @@ class GeneratorManager:
 
     def _prepare(self, request: GenerationRequest, route: Route) -> GenerationRequest:
         """Resolve aliases and the API for this route; a fallback provider gets its own model."""
+        from dataclasses import replace
+
         model = route.model if route.model is not None else request.model
         if route.model is None and request.model is not None:
             info = self.models.resolve(request.model)
@@ -329,6 +367,8 @@ class GeneratorManager:
     def _context(
         self, operation: str, route: Route, request: GenerationRequest
     ) -> tuple[CallContext, GenerationRequest]:
+        from ._hooks import CallContext
+
         prepared = self._prepare(request, route)
         return CallContext(operation, route.provider, prepared.model), prepared
 
@@ -375,6 +415,8 @@ class GeneratorManager:
         self, ctx: CallContext, policy: RetryPolicy, breaker: CircuitBreaker, exc: Exception
     ) -> float:
         """Record the failure; raise it unless it is retried, else return the delay to wait."""
+        from ._errors import classify
+
         error = classify(exc, ctx.provider)
         breaker.record_failure(error)
         self.hooks.emit("error", ctx, error)
@@ -388,5 +430,11 @@ class GeneratorManager:
 
 def _as_request(request: GenerationRequest | str, options: Mapping[str, Any]) -> GenerationRequest:
     if isinstance(request, str):
+        from .base import GenerationRequest
+
         return GenerationRequest.from_prompt(request, **options)
-    return replace(request, **options) if options else request
+    if not options:
+        return request
+    from dataclasses import replace
+
+    return replace(request, **options)

@@ -100,11 +100,13 @@ def pyrepr(value: Any) -> str:
     return repr(value)
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    root = files("genmigrate.templates").joinpath("generator")
+@lru_cache(maxsize=2)
+def _environment(root: str | None = None) -> jinja2.Environment:
+    """The template environment; `root` replaces the bundled templates (benchmarks use it to
+    render an earlier revision's templates next to the current ones)."""
+    folder = root or str(files("genmigrate.templates").joinpath("generator"))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
+        loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
