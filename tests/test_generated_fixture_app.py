@@ -106,20 +106,15 @@ def test_ollama_and_openrouter_wrappers(m: Any, servers: Any) -> None:
     assert sent.json()["model"] == "openai/gpt-4o-mini" and sent.headers["x-title"] == "WikiQA"
 
 
-def test_anthropic_legacy_client_fails_the_same_way_through_the_adapter(
-    m: Any, migrated_app: Any, servers: Any
-) -> None:
-    """The app's AnthropicClient always sends `temperature`, which anthropic 2.x no longer takes:
-    the adapter reports it as a provider error carrying the original, and sends nothing."""
-    with pytest.raises(errors(migrated_app).ProviderError) as caught:
-        m.generate("hi", provider="anthropic")
-    assert isinstance(caught.value.original, TypeError) and "temperature" in str(caught.value)
-    legacy = provider_module("anthropic").AnthropicClient(
-        api_key="k", base_url=servers.anthropic.url
-    )
-    with pytest.raises(TypeError, match="temperature"):
-        legacy.chat([{"role": "user", "content": "hi"}])
-    assert servers.anthropic.requests == []
+def test_anthropic_generate_async_and_stream(m: Any, servers: Any) -> None:
+    result = m.generate("hi", provider="anthropic", max_tokens=64)
+    assert result.text == "echo: hi" and result.provider == "anthropic"
+    assert asyncio.run(m.agenerate("yo", provider="anthropic")).text == "echo: yo"
+    assert [c.delta for c in m.stream("a b", provider="anthropic")] == ["a ", "b "]
+    sent = [r.json() for r in servers.anthropic.hits("/v1/messages")]
+    assert sent[0]["max_tokens"] == 64 and sent[0]["model"] == "claude-3-5-haiku-latest"
+    assert sent[2]["stream"] is True
+    assert servers.anthropic.requests[0].headers["x-client-name"] == "wikiqa"
 
 
 # -- retries: the manager's, the legacy decorators' and the SDK's -------------------------------
