@@ -39,11 +39,17 @@ def _argument(name: str, provider: str, stream: bool) -> tuple[bool, Any]:
     return (name in known, known.get(name))
 
 
-def representative_kwargs(method: MethodInfo, provider: str, stream: bool = False) -> dict[str, Any]:
+# Settings a caller may leave out: the `_defaults` scenarios do, so changed defaults show.
+_SETTINGS = {"model", "model_name", "model_id", "max_tokens", "temperature", "top_p", "stream", "system",
+             "system_prompt"}
+
+
+def representative_kwargs(method: MethodInfo, provider: str, stream: bool = False,
+                          settings: bool = True) -> dict[str, Any]:
     out = {}
     for param in method.params[1:]:
         found, value = _argument(param, provider, stream)
-        if found:
+        if found and (settings or param not in _SETTINGS):
             out[param] = value
     return out
 
@@ -161,12 +167,12 @@ _PROTOCOL_METHODS = {"call", "acall", "convert_inputs_to_api_kwargs", "parse_cha
                      "to_dict", "from_dict"}
 
 
-def _method_call(method: MethodInfo, provider: str) -> Callable[[Probe], None]:
+def _method_call(method: MethodInfo, provider: str, settings: bool = True) -> Callable[[Probe], None]:
     def steps(p: Probe) -> None:
         instance = p.construct()
         if instance is FAILED:
             return
-        kwargs = representative_kwargs(method, provider, stream=method.is_generator)
+        kwargs = representative_kwargs(method, provider, stream=method.is_generator, settings=settings)
         p.step(method.name, getattr(instance, method.name), consume=True, **kwargs)
 
     return steps
@@ -178,6 +184,9 @@ def method_scenarios(info: ClassInfo, provider: str, skip: set[str]) -> list[Sce
         if name in skip:
             continue
         out.append(Scenario(name, "ok", _method_call(method, provider)))
+        if any(param in _SETTINGS for param in method.params):
+            out.append(Scenario(f"{name}_defaults", "ok", _method_call(method, provider, settings=False),
+                                "only the content arguments: the method's own defaults apply"))
         out += [Scenario(f"{name}_{mode}", mode, _method_call(method, provider)) for mode in WRAPPER_ERROR_MODES]
     return out
 
