@@ -66,7 +66,11 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_generated_files_are_marked_and_recorded(recorded: Path) -> None:
     test_file = recorded / "tests" / "parity" / "test_tiny_parity.py"
     assert test_file.read_text(encoding="utf-8").startswith("# genmigrate:")
-    assert len(list((recorded / "tests" / "parity" / "__snapshots__").rglob("*.json"))) >= 10
+    snapshots = [p for p in (recorded / "tests" / "parity" / "__snapshots__").rglob("*") if p.is_file()]
+    assert [p.name for p in snapshots] == ["test_tiny_parity.ambr"]  # one file per test module
+    text = snapshots[0].read_text(encoding="utf-8")
+    assert text.count("# name: test_tiny_client_parity[") >= 10
+    assert '    "scenario": "chat_rate_limited_then_ok"' in text  # indented, key-sorted JSON
 
 
 def test_unchanged_tree_verifies_green(recorded: Path) -> None:
@@ -98,7 +102,7 @@ def test_planted_secrets_appear_nowhere_written(recorded: Path) -> None:
         if path.is_file() and SECRET_PREFIX.encode() in path.read_bytes():
             leaked.append(path)
     assert leaked == []
-    written = "\n".join(p.read_text() for p in (recorded / "tests" / "parity" / "__snapshots__").rglob("*.json"))
+    written = "\n".join(p.read_text() for p in (recorded / "tests" / "parity" / "__snapshots__").rglob("*.ambr"))
     assert "<secret:TINY_API_KEY>" in written and "<secret:ARG_api_key>" in written
 
 

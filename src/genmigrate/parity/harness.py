@@ -13,11 +13,26 @@ import json
 import os
 from typing import Any
 
+from syrupy.extensions.amber import AmberSnapshotExtension
+
 from genmigrate.parity.cases import CaseSpec, UserScenarioError
 from genmigrate.parity.offline import seed_tiktoken_cache
 from genmigrate.parity.worker import WorkerError, shared_worker
 
 REPORT_ENV = "GENMIGRATE_PARITY_REPORT"
+
+
+def trace_text(trace: Any) -> str:
+    return json.dumps(trace, indent=2, sort_keys=True)
+
+
+class ParitySnapshots(AmberSnapshotExtension):
+    """One `.ambr` file per test module, each scenario's trace in it as indented, key-sorted JSON:
+    one file to review per provider, line diffs that show exactly what changed, and data that
+    `verify_parity` reads back to explain a difference."""
+
+    def serialize(self, data: Any, **kwargs: Any) -> str:
+        return trace_text(data)
 
 
 def _report(row: dict[str, Any]) -> None:

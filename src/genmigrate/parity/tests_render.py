@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from syrupy.extensions.amber import AmberDataSerializer
 
 from genmigrate.model import ClassInfo
 from genmigrate.parity.compare import Difference, differences
@@ -127,10 +128,14 @@ def _tail(result: subprocess.CompletedProcess[str], lines: int = 40) -> str:
 
 def _load_expected(folder: Path) -> dict[tuple[str, str], Any]:
     out = {}
-    for path in (folder / SNAPSHOTS).rglob("*.json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and "class" in data and "scenario" in data:
-            out[(data["class"], data["scenario"])] = data
+    for path in (folder / SNAPSHOTS).glob("*.ambr"):
+        for snapshot in AmberDataSerializer.read_file(str(path)):
+            try:
+                data = json.loads(str(snapshot.data))
+            except ValueError:
+                continue
+            if isinstance(data, dict) and "class" in data and "scenario" in data:
+                out[(data["class"], data["scenario"])] = data
     return out
 
 
