@@ -42,13 +42,19 @@ def load_config(root: Path) -> Config:
     path = root / "pyproject.toml"
     if not path.is_file():
         return Config()
-    text = path.read_text(encoding="utf-8")
     try:
+        text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}:1: not UTF-8 text: {exc.reason}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    table = data.get("tool", {}).get("genmigrate", {})
+        line = getattr(exc, "lineno", None) or _error_line(str(exc))
+        raise ConfigError(f"{path}:{line}: invalid TOML: {str(exc).split(' (at line')[0]}") from None
     line = _table_line(text)
+    tool = data.get("tool", {})
+    table = tool.get("genmigrate", {}) if isinstance(tool, dict) else None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}:{line}: [tool.genmigrate] must be a table")
     unknown = set(table) - _KEYS
     if unknown:
         raise ConfigError(f"{path}:{line}: unknown [tool.genmigrate] key(s): {', '.join(sorted(unknown))}")
@@ -67,8 +73,18 @@ def load_config(root: Path) -> Config:
     return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers))
 
 
+def _error_line(message: str) -> int:
+    """The line tomllib names in its message ("... (at line 3, column 1)") on Pythons before 3.14."""
+    marker = "(at line "
+    if marker in message:
+        digits = message.split(marker, 1)[1].split(",", 1)[0]
+        if digits.isdigit():
+            return int(digits)
+    return 1
+
+
 def _table_line(text: str) -> int:
     for number, raw in enumerate(text.splitlines(), start=1):
-        if raw.strip().startswith("[tool.genmigrate"):
+        if raw.strip().startswith(("[tool.genmigrate", "[tool]")) or raw.strip().startswith("genmigrate"):
             return number
     return 1

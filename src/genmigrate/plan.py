@@ -269,5 +269,5 @@ def _default_output(clients: list[ClientModule], existing: tuple[ModuleMove, ...
 def _dotted(path: str, import_root: str) -> str:
     rel = posixpath.relpath(path, import_root) if import_root else path
     if rel.startswith(".."):
-        raise PlanError(f"pyproject.toml:1: output {path!r} is outside the import root {import_root!r}")
+        raise PlanError(f"{path}:0: the output folder is outside the import root {import_root or '.'!r}")
     return rel.replace("/", ".")
