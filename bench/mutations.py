@@ -1,6 +1,9 @@
-"""Mutation check of the parity suite: record the fixture app's baseline from the unmutated
-clients, then apply one small textual patch at a time to a copy and count how many the parity
-tests catch. Prints `caught/total` and the survivors; `--json` prints the figures as JSON.
+"""Mutation check of the parity suite on the extracted code: migrate a copy of the fixture app
+with the engine (parity tests and snapshots recorded from the original clients), then apply one
+small textual patch at a time to the extracted provider modules
+(`api/components/generator/providers/*_generator.py`) of a hard-linked copy and run that
+provider's generated parity tests on it. Prints `caught/total` and the survivors; `--json`
+prints the figures as JSON.
 
     python bench/mutations.py [--jobs 2] [--json]
 """
@@ -20,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genmigrate.config import Config
-from genmigrate.discover import discover
-from genmigrate.parity import ParityTarget, record_baseline, render_parity_tests
-from genmigrate.parity.offline import tiktoken_cache_dir
+from genmigrate.engine import migrate
+from genmigrate.parity.offline import seed_tiktoken_cache, tiktoken_cache_dir
+from genmigrate.write import write_changes
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "legacy_app"
 
@@ -81,6 +84,12 @@ MUTATIONS = [
              "return self._client.messages.count_tokens(**kwargs)"),
     Mutation("anthropic: env var no longer read", "api/anthropic_client.py",
              'self.api_key = api_key or os.environ.get("ANTHROPIC_API_KEY")', "self.api_key = api_key"),
+    Mutation("anthropic: default temperature changed", "api/anthropic_client.py",
+             "DEFAULT_TEMPERATURE = 0.3", "DEFAULT_TEMPERATURE = 0.7"),
+    Mutation("anthropic: retry count changed", "api/anthropic_client.py", "retries: int = 4,", "retries: int = 3,"),
+    Mutation("anthropic: stream parse altered", "api/anthropic_client.py",
+             "            for text in stream.text_stream:\n                yield text\n",
+             "            for text in stream.text_stream:\n                yield text.strip()\n"),
     Mutation("ollama: retry count changed", "api/ollama_patch.py", "max_tries=3, interval=2", "max_tries=2, interval=2"),
     Mutation("ollama: host env var no longer read", "api/ollama_patch.py",
              'return host or os.environ.get("OLLAMA_HOST") or DEFAULT_OLLAMA_HOST', "return host or DEFAULT_OLLAMA_HOST"),
@@ -110,6 +119,10 @@ MUTATIONS = [
 ]
 
 
+# An unchanged copy: its parity tests must pass, or every "caught" above means nothing.
+CONTROL = Mutation("control: unmutated copy", "api/anthropic_client.py", "import", "import")
+
+
 def _env() -> dict[str, str]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     cache = tiktoken_cache_dir()
@@ -118,36 +131,38 @@ def _env() -> dict[str, str]:
     return env
 
 
-def prepare(base: Path) -> dict[str, str]:
-    """Copy the fixture, record its parity baseline into it; return file -> parity test module."""
+def prepare(base: Path) -> dict[str, tuple[str, str]]:
+    """Migrate a copy of the fixture into `base`; legacy path -> (extracted path, parity test module)."""
+    seed_tiktoken_cache()
     shutil.copytree(FIXTURE, base, ignore=shutil.ignore_patterns("__pycache__"))
-    scan = discover(base, Config())
-    targets = [ParityTarget(c.provider, c.module, c.module, k) for c in scan.clients for k in c.classes]
-    files = {**render_parity_tests(targets), **record_baseline(base, targets)}
-    for rel, content in files.items():
-        (base / rel).parent.mkdir(parents=True, exist_ok=True)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        (base / rel).write_bytes(data)
-    return {c.path: f"tests/parity/test_{c.provider}_parity.py" for c in scan.clients}
+    outcome = migrate(base, Config())
+    if outcome.plan is None or not outcome.parity_ok:
+        raise SystemExit(f"{base}:0: the unmutated migration does not pass parity: {outcome.parity_differences}")
+    write_changes(base, outcome.changes)
+    tests = outcome.plan.tests_dir
+    return {m.source_path: (m.target_path, f"{tests}/test_{m.provider}_parity.py") for m in outcome.plan.moves}
 
 
-def apply(root: Path, mutation: Mutation) -> None:
-    path = root / mutation.path
+def apply(root: Path, rel: str, mutation: Mutation) -> None:
+    """Patch `rel` under `root`; the file is replaced, never written through a hard link."""
+    path = root / rel
     data = path.read_bytes()
     newline = b"\r\n" if b"\r\n" in data else b"\n"
     old = mutation.old.encode("utf-8").replace(b"\n", newline)
     if data.count(old) < 1:
-        raise SystemExit(f"{mutation.path}:0: mutation {mutation.name!r} does not apply")
+        raise SystemExit(f"{rel}:0: mutation {mutation.name!r} does not apply")
+    path.unlink()
     path.write_bytes(data.replace(old, mutation.new.encode("utf-8").replace(b"\n", newline), 1))
 
 
-def run_one(base: Path, work: Path, mutation: Mutation, test_file: str) -> bool | None:
+def run_one(base: Path, work: Path, mutation: Mutation, targets: dict[str, tuple[str, str]]) -> bool | None:
     """True when the parity tests catch the mutant, False when it survives, None on a broken run."""
     root = work / mutation.name.replace(" ", "_").replace(":", "").replace("/", "_")
-    shutil.copytree(base, root)
-    apply(root, mutation)
-    command = [sys.executable, "-m", "pytest", test_file, "-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-               "-W", "ignore"]
+    shutil.copytree(base, root, copy_function=os.link, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+    extracted, test_file = targets[mutation.path]
+    apply(root, extracted, mutation)
+    command = [sys.executable, "-m", "pytest", test_file, "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+               "-o", "addopts=", "-W", "ignore"]
     result = subprocess.run(command, cwd=root, env={**_env(), "PYTHONPATH": str(root)}, capture_output=True,
                             text=True, check=False)
     shutil.rmtree(root, ignore_errors=True)
@@ -162,25 +177,30 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="genmigrate-mutants-") as tmp:
         base = Path(tmp) / "base"
-        tests = prepare(base)
+        targets = prepare(base)
         recorded = time.perf_counter() - started
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(lambda m: run_one(base, Path(tmp), m, tests[m.path]), MUTATIONS))
+            results = list(pool.map(lambda m: run_one(base, Path(tmp), m, targets), [*MUTATIONS, CONTROL]))
+        control = results.pop()
     caught = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is True]
     survived = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is False]
     broken = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is None]
     figures = {"caught": len(caught), "total": len(MUTATIONS), "survived": survived, "broken_runs": broken,
-               "baseline_seconds": round(recorded, 1), "total_seconds": round(time.perf_counter() - started, 1)}
+               "control_passes": control is False,
+               "distinct": len({(m.path, m.old, m.new) for m in MUTATIONS}),
+               "targets": sorted({targets[m.path][0] for m in MUTATIONS}),
+               "migrate_seconds": round(recorded, 1), "total_seconds": round(time.perf_counter() - started, 1)}
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
         print(f"mutation score: {len(caught)}/{len(MUTATIONS)} caught "
-              f"({100 * len(caught) / len(MUTATIONS):.0f}%), baseline {figures['baseline_seconds']} s, "
+              f"({100 * len(caught) / len(MUTATIONS):.0f}%), migration {figures['migrate_seconds']} s, "
               f"total {figures['total_seconds']} s")
         for name in survived:
             print(f"  survived: {name}")
         for name in broken:
             print(f"  broken run: {name}")
+        print(f"  control (unmutated copy) passes: {figures['control_passes']}")
     return 0
 
 
