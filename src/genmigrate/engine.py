@@ -14,7 +14,7 @@ from genmigrate.model import FileChange, ScanResult, SourceError
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
 from genmigrate.render import RenderError, render
 from genmigrate.tree import Tree
-from genmigrate.verify import check_outputs, import_failures, materialised
+from genmigrate.verify import ImportProbe, check_outputs, import_failures, materialised, write_into
 
 
 class MigrationError(Exception):
@@ -59,15 +59,26 @@ def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None
 def migrate(root: Path, config: Config, parity: bool = True) -> Outcome:
     """Render and verify the whole migration of the repo at `root`. Raises MigrationError."""
     outcome = plan_and_render(root, config)
-    if outcome.plan is None or not outcome.changes:
+    plan = outcome.plan
+    if plan is None or not outcome.changes:
         return outcome
-    problems = check_outputs(outcome.changes)
-    problems += _check_idempotent(root, config, outcome.changes)
-    if problems:
-        raise MigrationError(problems)
-    if parity:
-        _add_parity(root, outcome)
-    _check_runtime(root, outcome)
+    rendered = list(outcome.changes)
+    with materialised(root, rendered) as copy:
+        # The import check is the slowest step (fresh interpreters import every SDK): it runs in the
+        # background while the outputs are checked and the parity baseline is recorded.
+        probe = ImportProbe(copy, _probed_modules(plan), plan.import_root)
+        try:
+            problems = check_outputs(rendered)
+            problems += _check_idempotent(root, config, rendered)
+            if problems:
+                raise MigrationError(problems)
+            if parity:
+                _add_parity(root, outcome)
+                written = {c.path for c in rendered}
+                write_into(copy, [c for c in outcome.changes if c.path not in written])
+            _check_runtime(root, outcome, copy, probe.result())
+        finally:
+            probe.cancel()
     return outcome
 
 
@@ -79,25 +90,28 @@ def _check_idempotent(root: Path, config: Config, changes: list[FileChange]) -> 
     ]
 
 
-def _check_runtime(root: Path, outcome: Outcome) -> None:
-    """Import every old and new module path in a scratch copy; run the parity suite there."""
+def _probed_modules(plan: MigrationPlan) -> list[str]:
+    """Every old and new module path of the modules moved now, and the generated package."""
+    fresh = [m for m in plan.moves if m.keep]
+    return [m.source_module for m in fresh] + [m.target_module for m in fresh] + [plan.package_module]
+
+
+def _check_runtime(root: Path, outcome: Outcome, copy: Path, broken: dict[str, str]) -> None:
+    """Report the modules of the scratch `copy` that failed to import (`broken`) unless they already
+    failed before the migration; then run the parity suite there."""
     plan = outcome.plan
     assert plan is not None
-    fresh = [m for m in plan.moves if m.keep]
-    names = [m.source_module for m in fresh] + [m.target_module for m in fresh] + [plan.package_module]
-    with materialised(root, outcome.changes) as copy:
-        broken = import_failures(copy, names, plan.import_root)
-        if broken:
-            before = import_failures(root, [m.source_module for m in fresh], plan.import_root)
-            broken = {k: v for k, v in broken.items() if k not in before}
-        if broken:
-            problems = [SourceError(_path_of(plan, name), 1, f"does not import after migration: {err}") for name, err in broken.items()]
-            raise MigrationError(problems)
-        if outcome.parity_differences == [] and _has_parity(outcome):
-            from genmigrate.parity import verify_parity
+    if broken:
+        before = import_failures(root, [m.source_module for m in plan.moves if m.keep], plan.import_root)
+        broken = {k: v for k, v in broken.items() if k not in before}
+    if broken:
+        problems = [SourceError(_path_of(plan, name), 1, f"does not import after migration: {err}") for name, err in broken.items()]
+        raise MigrationError(problems)
+    if outcome.parity_differences == [] and _has_parity(outcome):
+        from genmigrate.parity import verify_parity
 
-            report = verify_parity(copy, plan.tests_dir)
-            outcome.parity_differences = [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
+        report = verify_parity(copy, plan.tests_dir)
+        outcome.parity_differences = [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
 
 
 def _add_parity(root: Path, outcome: Outcome) -> None:

@@ -69,11 +69,16 @@ def materialised(root: Path, changes: Sequence[FileChange]) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="genmigrate-") as scratch:
         copy = Path(scratch) / root.name
         shutil.copytree(root, copy, ignore=_ignore, symlinks=True)
-        for change in changes:
-            target = copy / change.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(change.new)
+        write_into(copy, changes)
         yield copy
+
+
+def write_into(copy: Path, changes: Sequence[FileChange]) -> None:
+    """Write the new bytes of `changes` into the scratch copy at `copy`."""
+    for change in changes:
+        target = copy / change.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(change.new)
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
@@ -95,13 +100,32 @@ print(json.dumps(failed))
 
 def import_failures(root: Path, modules: Sequence[str], import_root: str = "") -> dict[str, str]:
     """Import each module in a fresh interpreter rooted at `root`; name -> error for those that fail."""
-    cwd = root / import_root if import_root else root
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(cwd), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run(
-        [sys.executable, "-c", _IMPORT_PROBE, *modules], cwd=cwd, env=env, capture_output=True, text=True
-    )
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        return {name: (proc.stderr.strip().splitlines() or ["interpreter failed"])[-1] for name in modules}
-    result: dict[str, str] = json.loads(lines[-1])
-    return result
+    return ImportProbe(root, modules, import_root).result()
+
+
+class ImportProbe:
+    """`import_failures` running in the background: started at construction, awaited by `result()`,
+    so the caller can do other work (or start other probes) while the interpreter imports."""
+
+    def __init__(self, root: Path, modules: Sequence[str], import_root: str = "") -> None:
+        cwd = root / import_root if import_root else root
+        path = os.pathsep.join(filter(None, [str(cwd), os.environ.get("PYTHONPATH")]))
+        self.modules = list(modules)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _IMPORT_PROBE, *self.modules], cwd=cwd, env={**os.environ, "PYTHONPATH": path},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def result(self) -> dict[str, str]:
+        stdout, stderr = self.proc.communicate()
+        lines = stdout.strip().splitlines()
+        if self.proc.returncode != 0 or not lines:
+            return {name: (stderr.strip().splitlines() or ["interpreter failed"])[-1] for name in self.modules}
+        result: dict[str, str] = json.loads(lines[-1])
+        return result
+
+    def cancel(self) -> None:
+        """Stop the interpreter if it still runs (the result is no longer wanted)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()

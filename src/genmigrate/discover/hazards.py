@@ -131,7 +131,8 @@ class _Visitor(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         owner = self.classes[-1].name.value + "." if self.classes else ""
         self._decorators(node.decorators, owner + node.name.value)
-        if self.functions and node.asynchronous is not None and _direct_yield(node):
+        nested_async = self.functions and node.asynchronous is not None
+        if nested_async and self.graph.may_contain(node, "yield") and _direct_yield(node):
             self.add("nested-async-generator", node, f"async generator {node.name.value} nested in {self.functions[-1].name.value}")
         self.functions.append(node)
 
