@@ -102,8 +102,12 @@ def _check_runtime(root: Path, outcome: Outcome, copy: Path, broken: dict[str, s
     plan = outcome.plan
     assert plan is not None
     if broken:
-        before = import_failures(root, [m.source_module for m in plan.moves if m.keep], plan.import_root)
-        broken = {k: v for k, v in broken.items() if k not in before}
+        fresh = [m for m in plan.moves if m.keep]
+        before = import_failures(root, [m.source_module for m in fresh], plan.import_root)
+        # A module that did not import before (an SDK missing here) is no fault of the migration,
+        # under its old name or its new one.
+        already = set(before) | {m.target_module for m in fresh if m.source_module in before}
+        broken = {k: v for k, v in broken.items() if k not in already}
     if broken:
         problems = [SourceError(_path_of(plan, name), 1, f"does not import after migration: {err}") for name, err in broken.items()]
         raise MigrationError(problems)

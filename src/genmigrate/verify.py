@@ -112,7 +112,10 @@ class ImportProbe:
         path = os.pathsep.join(filter(None, [str(cwd), os.environ.get("PYTHONPATH")]))
         self.modules = list(modules)
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _IMPORT_PROBE, *self.modules], cwd=cwd, env={**os.environ, "PYTHONPATH": path},
+            [sys.executable, "-c", _IMPORT_PROBE, *self.modules],
+            cwd=cwd,
+            # Probing the original tree must leave no __pycache__ behind in the user's repo.
+            env={**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
 
