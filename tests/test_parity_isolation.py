@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from genmigrate.parity.offline import tiktoken_cache_dir
+from genmigrate.parity.trace import SECRET_PREFIX
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
 
@@ -26,12 +27,27 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def applied(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("isolation") / "app"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("__pycache__"))
-    applied = _run([sys.executable, "-m", "genmigrate", "apply", "--allow-dirty", "."], root)
-    assert applied.returncode == 0, applied.stdout[-3000:] + applied.stderr[-3000:]
-    return root
+    result = _run([sys.executable, "-m", "genmigrate", "apply", "--allow-dirty", "."], root)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return root, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def migrated(applied: tuple[Path, str]) -> Path:
+    return applied[0]
+
+
+def test_no_planted_secret_is_written_or_printed(applied: tuple[Path, str]) -> None:
+    root, output = applied
+    written = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert len(written) > 300
+    assert [p for p in written if SECRET_PREFIX.encode() in p.read_bytes()] == []
+    assert SECRET_PREFIX not in output
+    snapshots = "\n".join(p.read_text(encoding="utf-8") for p in (root / "tests" / "parity").rglob("*") if p.is_file())
+    assert "<secret:ANTHROPIC_API_KEY>" in snapshots
 
 
 def _pytest(root: Path, *paths: str) -> subprocess.CompletedProcess[str]:
@@ -41,6 +57,7 @@ def _pytest(root: Path, *paths: str) -> subprocess.CompletedProcess[str]:
 def test_whole_suite_in_one_process(migrated: Path) -> None:
     result = _pytest(migrated)
     assert result.returncode == 0, result.stdout[-4000:]
+    assert SECRET_PREFIX not in result.stdout + result.stderr
     assert " passed" in result.stdout.splitlines()[-1]
     assert "snapshots passed" in result.stdout
 

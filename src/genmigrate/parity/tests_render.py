@@ -88,7 +88,9 @@ def render_parity_tests(targets: Sequence[ParityTarget], tests_dir: str = "tests
 
 
 def _pytest(cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, REPORT_ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"}
+    # An outer pytest's variables (xdist worker ids, PYTEST_ADDOPTS) are not this run's.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update({REPORT_ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"})
     env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
     cache = tiktoken_cache_dir()
     if cache:
@@ -119,7 +121,7 @@ def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str 
             raise ParityError(f"{root}:1: recording the parity baseline failed:\n{_tail(result)}")
         snapshots = work / tests_dir / SNAPSHOTS
         return {f"{tests_dir.strip('/')}/{SNAPSHOTS}/{p.relative_to(snapshots).as_posix()}": p.read_bytes()
-                for p in sorted(snapshots.rglob("*")) if p.is_file()}
+                for p in sorted(snapshots.rglob("*")) if p.is_file() and p.suffix != ".lock"}
 
 
 def _tail(result: subprocess.CompletedProcess[str], lines: int = 40) -> str:

@@ -77,6 +77,8 @@ class Mark:
 
 def replay(learned: dict[str, Any]) -> None:
     """Import and parse here what a scenario's process learned."""
+    if not learned.get("modules") and not learned.get("botocore"):
+        return
     with planted_environment(), redacted_logs(), intercept(responder_for("ok")):
         for name in learned.get("modules", []):
             try:

@@ -19,6 +19,7 @@ import gc
 import importlib
 import json
 import os
+import selectors
 import subprocess
 import sys
 import threading
@@ -73,45 +74,100 @@ def _answer(request: dict[str, Any]) -> Reply:
         return {"error": redact(traceback.format_exc())}
 
 
-def _forked(fn: Callable[[dict[str, Any]], Reply], request: dict[str, Any]) -> Reply:
-    """`fn(request)` in a forked child (inline where fork does not exist)."""
+def _child(fn: Callable[[dict[str, Any]], Reply], request: dict[str, Any], write: int) -> None:
+    """In a forked child: answer, write, and leave without running the parent's exit hooks."""
+    mark = Mark()
+    try:
+        payload = json.dumps({**fn(request), "learned": mark.learned()})
+    except BaseException:  # noqa: BLE001 - whatever happens, the parent must get an answer
+        payload = json.dumps({"error": redact(traceback.format_exc())})
+    with os.fdopen(write, "w", encoding="utf-8") as out:
+        out.write(payload)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _forked(fn: Callable[[dict[str, Any]], Reply], requests: list[dict[str, Any]], jobs: int) -> list[Reply]:
+    """`fn` on each request, each in its own forked child, up to `jobs` at a time (in order, in
+    this process, where fork does not exist)."""
     if not hasattr(os, "fork"):
-        return fn(request)
-    read, write = os.pipe()
-    gc.freeze()  # the child's collections then leave the shared pages alone (far less copying)
-    pid = os.fork()
-    if pid == 0:  # the child: answer, write, and leave without running the parent's exit hooks
-        os.close(read)
-        mark = Mark()
-        try:
-            payload = json.dumps({**fn(request), "learned": mark.learned()})
-        except BaseException:  # noqa: BLE001 - whatever happens, the parent must get an answer
-            payload = json.dumps({"error": redact(traceback.format_exc())})
-        with os.fdopen(write, "w", encoding="utf-8") as out:
-            out.write(payload)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "r", encoding="utf-8") as source:
-        data = source.read()
-    _, status = os.waitpid(pid, 0)
-    return json.loads(data) if data else {"error": f"scenario process died (wait status {status})"}
+        return [fn(r) for r in requests]
+    gc.freeze()  # the children's collections then leave the shared pages alone (far less copying)
+    results: list[Reply] = [{} for _ in requests]
+    running: dict[int, tuple[int, int, list[bytes]]] = {}  # read fd -> (pid, request index, data)
+    queue = list(range(len(requests)))
+    with selectors.DefaultSelector() as selector:
+        while queue or running:
+            while queue and len(running) < jobs:
+                index = queue.pop(0)
+                read, write = os.pipe()
+                pid = os.fork()
+                if pid == 0:
+                    os.close(read)
+                    _child(fn, requests[index], write)
+                os.close(write)
+                running[read] = (pid, index, [])
+                selector.register(read, selectors.EVENT_READ)
+            for key, _ in selector.select():
+                pid, index, data = running[key.fd]
+                chunk = os.read(key.fd, 1 << 16)
+                if chunk:
+                    data.append(chunk)
+                    continue
+                selector.unregister(key.fd)
+                os.close(key.fd)
+                del running[key.fd]
+                _, status = os.waitpid(pid, 0)
+                raw = b"".join(data)
+                results[index] = json.loads(raw) if raw else {"error": f"scenario process died (status {status})"}
+    return results
+
+
+def _key(request: dict[str, Any]) -> str:
+    return json.dumps(request, sort_keys=True)
+
+
+class Server:
+    """Answers requests; a trace request also runs the case's next few scenarios alongside it
+    (each is isolated, so its answer does not depend on when it runs) and keeps their replies."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.current: str | None = None
+        self.names: dict[str, list[str]] = {}  # case -> scenario names, as the names request answered
+        self.ready: dict[str, Reply] = {}
+
+    def _ahead(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+        names = self.names.get(_key(request["case"]), [])
+        if request["scenario"] not in names:
+            return []
+        start = names.index(request["scenario"]) + 1
+        following = [{**request, "scenario": n} for n in names[start:start + 4 * self.jobs - 1]]
+        return [r for r in following if _key(r) not in self.ready]
+
+    def handle(self, request: dict[str, Any]) -> Reply:
+        if _key(request) in self.ready:
+            return self.ready.pop(_key(request))
+        spec = CaseSpec(**request["case"])
+        if spec.module != self.current and request["op"] == "trace":  # names need no import
+            _preload(spec)
+            self.current = spec.module
+        batch = [request, *(self._ahead(request) if request["op"] == "trace" else [])]
+        for sent, reply in zip(batch, _forked(_answer, batch, self.jobs), strict=True):
+            replay(reply.pop("learned", {}))
+            self.ready[_key(sent)] = reply
+        reply = self.ready.pop(_key(request))
+        if request["op"] == "names" and "names" in reply:
+            self.names[_key(request["case"])] = reply["names"]
+        return reply
 
 
 def serve(requests: IO[str], replies: IO[str]) -> None:
-    current = None
+    server = Server(jobs=max(1, os.cpu_count() or 1))
     for line in requests:
-        request = json.loads(line)
-        spec = CaseSpec(**request["case"])
-        if spec.module != current:
-            _preload(spec)
-            current = spec.module
-        reply = _forked(_answer, request)
-        learned = reply.pop("learned", {})
-        replies.write(json.dumps(reply) + "\n")
+        replies.write(json.dumps(server.handle(json.loads(line))) + "\n")
         replies.flush()
-        replay(learned)
 
 
 def main() -> None:
