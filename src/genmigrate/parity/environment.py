@@ -11,6 +11,7 @@ import logging
 import os
 import random
 import re
+import sys
 import time
 import types
 from collections.abc import Callable, ItemsView, Iterator, MutableMapping, ValuesView
@@ -47,6 +48,29 @@ _ISOLATION = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.d
 _DYNAMIC_SECRET = re.compile(r"^(?!AWS_)[A-Z0-9_]+_API_KEY$")
 
 
+_LIBRARY_ROOTS = tuple({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+                       | {os.path.dirname(os.path.dirname(os.path.realpath(__file__)))})
+
+
+def is_library_file(path: str) -> bool:
+    """The standard library, an installed package or genmigrate: not the code under test."""
+    return os.path.realpath(path).startswith(_LIBRARY_ROOTS)
+
+
+def _library_import_in_progress() -> bool:
+    """Whether the caller runs inside a library module's import (its top-level code).
+
+    Which libraries a scenario imports itself, rather than finding them loaded already, depends
+    on what ran before it: the variables they read at import are not the code under test's."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        spec = frame.f_globals.get("__spec__")
+        if frame.f_code.co_name == "<module>" and getattr(spec, "_initializing", False):
+            return is_library_file(frame.f_code.co_filename)
+        frame = frame.f_back
+    return False
+
+
 def secret_value(name: str) -> str:
     return SECRET_PREFIX + name
 
@@ -61,7 +85,7 @@ class RecordingEnviron(MutableMapping[str, str]):
         self.read: set[str] = set()
 
     def _note(self, key: str) -> None:
-        if key in self._watched or _DYNAMIC_SECRET.match(key):
+        if (key in self._watched or _DYNAMIC_SECRET.match(key)) and not _library_import_in_progress():
             self.read.add(key)
 
     def __getitem__(self, key: str) -> str:

@@ -12,16 +12,12 @@ import importlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import genmigrate
-from genmigrate.parity.environment import planted_environment, redacted_logs
+from genmigrate.parity.environment import is_library_file, planted_environment, redacted_logs
 from genmigrate.parity.errors import responder_for
 from genmigrate.parity.intercept import intercept
 
-_LIBRARY_ROOTS = tuple({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-                       | {str(Path(genmigrate.__file__).resolve().parent)})
 # botocore's loader methods whose results it already caches per loader and never mutates.
 _LOADER_METHODS = ("load_service_model", "load_data", "load_data_with_path")
 _LOADED: dict[str, Any] = {}  # cache key -> parsed data, shared by every botocore loader here
@@ -31,8 +27,8 @@ _CALLS: dict[str, tuple[list[str], str, list[Any], dict[str, Any]]] = {}  # key 
 def is_application(module: Any) -> bool:
     """A module of the code under test (not the standard library, an installed package or genmigrate)."""
     locations = [getattr(module, "__file__", None), *list(getattr(module, "__path__", []) or [])[:1]]
-    found = [str(Path(p).resolve()) for p in locations if isinstance(p, str) and p]
-    return bool(found) and not found[0].startswith(_LIBRARY_ROOTS)
+    found = [p for p in locations if isinstance(p, str) and p]
+    return bool(found) and not is_library_file(found[0])
 
 
 def forget_application() -> None:
@@ -73,6 +69,10 @@ class Mark:
         modules = [n for n, m in list(sys.modules.items()) if n not in self.modules and not is_application(m)]
         calls = [_CALLS[k] for k in _LOADED if k not in self.loaded]
         return {"modules": modules, "botocore": calls}
+
+
+def merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    return {key: [*first.get(key, []), *second.get(key, [])] for key in ("modules", "botocore")}
 
 
 def replay(learned: dict[str, Any]) -> None:

@@ -4,12 +4,13 @@ on what ran before it in the test process: modules other tests imported or patch
 set, or an earlier scenario of the same class.
 
 The test process starts one worker with a controlled environment (`base_environment`) and
-its own `sys.path`. For each class the worker drops every application module it holds and
-imports the module under test afresh under the planted environment; each scenario then runs in
-a fork of that state and exits, so no scenario sees another's effects. What a scenario's
-process learns that is the same whatever ran first (library imports, botocore's parsed data) is
-kept for the next forks (`genmigrate.parity.warmup`). Where fork does not exist, scenarios run
-in the worker itself. Requests and replies are JSON lines on the worker's stdin and stdout.
+its own `sys.path`. The worker never runs the code under test: for each module under test it
+forks a case process that imports that module under the planted environment, and each scenario
+runs in a fork of the case process and exits, so no scenario sees another's effects and no
+case sees SDK state another case's code left. What those processes learn that is the same
+whatever ran first (library imports, botocore's parsed data) is passed up and kept for the next
+forks (`genmigrate.parity.warmup`). Where fork does not exist, everything runs in the worker.
+Requests and replies are JSON lines on the worker's stdin and stdout.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from genmigrate.parity.environment import base_environment, planted_environment,
 from genmigrate.parity.errors import responder_for
 from genmigrate.parity.intercept import intercept
 from genmigrate.parity.trace import redact
-from genmigrate.parity.warmup import Mark, forget_application, replay, share_botocore_data
+from genmigrate.parity.warmup import Mark, forget_application, merge, replay, share_botocore_data
 
 Reply = dict[str, Any]
 
@@ -48,7 +49,7 @@ class WorkerError(RuntimeError):
 
 def _preload(spec: CaseSpec) -> None:
     """Import the module under test afresh (and with it the SDKs it needs), with the planted
-    environment: every scenario of the class forks from this state."""
+    environment: every scenario of the module's classes forks from this state."""
     forget_application()
     try:
         with planted_environment(), redacted_logs(), intercept(responder_for("ok")):
@@ -129,17 +130,15 @@ def _key(request: dict[str, Any]) -> str:
 
 
 class Server:
-    """Answers requests; a trace request also runs the case's next few scenarios alongside it
-    (each is isolated, so its answer does not depend on when it runs) and keeps their replies."""
+    """Answers one module's trace requests. A trace request also runs the case's next few
+    scenarios alongside it (each is isolated, so its answer does not depend on when it runs)."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.current: str | None = None
-        self.names: dict[str, list[str]] = {}  # case -> scenario names, as the names request answered
         self.ready: dict[str, Reply] = {}
+        self.learned: dict[str, Any] = {}
 
-    def _ahead(self, request: dict[str, Any]) -> list[dict[str, Any]]:
-        names = self.names.get(_key(request["case"]), [])
+    def _ahead(self, request: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
         if request["scenario"] not in names:
             return []
         start = names.index(request["scenario"]) + 1
@@ -147,26 +146,89 @@ class Server:
         return [r for r in following if _key(r) not in self.ready]
 
     def handle(self, request: dict[str, Any]) -> Reply:
-        if _key(request) in self.ready:
-            return self.ready.pop(_key(request))
-        spec = CaseSpec(**request["case"])
-        if spec.module != self.current and request["op"] == "trace":  # names need no import
-            _preload(spec)
-            self.current = spec.module
-        batch = [request, *(self._ahead(request) if request["op"] == "trace" else [])]
-        for sent, reply in zip(batch, _forked(_answer, batch, self.jobs), strict=True):
-            replay(reply.pop("learned", {}))
-            self.ready[_key(sent)] = reply
-        reply = self.ready.pop(_key(request))
-        if request["op"] == "names" and "names" in reply:
-            self.names[_key(request["case"])] = reply["names"]
+        names = request.pop("names", [])
+        if _key(request) not in self.ready:
+            batch = [request, *self._ahead(request, names)]
+            for sent, reply in zip(batch, _forked(_answer, batch, self.jobs), strict=True):
+                learned = reply.pop("learned", {})
+                replay(learned)
+                self.learned = merge(self.learned, learned)
+                self.ready[_key(sent)] = reply
+        reply, self.learned = {**self.ready.pop(_key(request)), "learned": self.learned}, {}
         return reply
 
 
-def serve(requests: IO[str], replies: IO[str]) -> None:
-    server = Server(jobs=max(1, os.cpu_count() or 1))
+def _serve_case(requests: IO[str], replies: IO[str], jobs: int, learned: dict[str, Any]) -> None:
+    server = Server(jobs)
+    server.learned = learned
     for line in requests:
         replies.write(json.dumps(server.handle(json.loads(line))) + "\n")
+        replies.flush()
+
+
+class _CaseProcess:
+    """A fork of the worker that imported one module under test and serves its trace requests,
+    so what that import (or the app code it runs) does to SDK state ends with it."""
+
+    def __init__(self, spec: CaseSpec, jobs: int) -> None:
+        self.module = spec.module
+        down_read, down_write = os.pipe()
+        up_read, up_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(down_write)
+            os.close(up_read)
+            mark = Mark()
+            _preload(spec)
+            with os.fdopen(down_read, encoding="utf-8") as requests, \
+                    os.fdopen(up_write, "w", encoding="utf-8") as replies:
+                _serve_case(requests, replies, jobs, mark.learned())
+            os._exit(0)
+        os.close(down_read)
+        os.close(up_write)
+        self._requests = os.fdopen(down_write, "w", encoding="utf-8")
+        self._replies = os.fdopen(up_read, encoding="utf-8")
+
+    def ask(self, request: dict[str, Any]) -> Reply:
+        self._requests.write(json.dumps(request) + "\n")
+        self._requests.flush()
+        line = self._replies.readline()
+        return json.loads(line) if line else {"error": f"the process serving {self.module} died"}
+
+    def close(self) -> None:
+        self._requests.close()
+        self._replies.close()
+        os.waitpid(self.pid, 0)
+
+
+def serve(requests: IO[str], replies: IO[str]) -> None:
+    """The worker's loop. It never imports the code under test itself: each module under test gets
+    its own forked process; the worker only keeps the libraries those processes learned about."""
+    jobs = max(1, os.cpu_count() or 1)
+    names: dict[str, list[str]] = {}  # case -> its scenario names
+    case: _CaseProcess | None = None
+    inline, inline_module = Server(jobs), None  # where fork does not exist
+    for line in requests:
+        request = json.loads(line)
+        spec = CaseSpec(**request["case"])
+        if request["op"] == "names":
+            reply = _forked(_answer, [request], 1)[0]
+            names[_key(request["case"])] = reply.get("names", [])
+            replay(reply.pop("learned", {}))
+        elif not hasattr(os, "fork"):
+            if spec.module != inline_module:
+                _preload(spec)
+                inline_module = spec.module
+            reply = inline.handle(request)
+        else:
+            if case is None or case.module != spec.module:
+                if case is not None:
+                    case.close()
+                case = _CaseProcess(spec, jobs)
+            reply = case.ask({**request, "names": names.get(_key(request["case"]), [])})
+            replay(reply.pop("learned", {}))
+        reply.pop("learned", None)
+        replies.write(json.dumps(reply) + "\n")
         replies.flush()
 
 
