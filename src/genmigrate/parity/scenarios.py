@@ -117,7 +117,11 @@ def _convert(p: Probe, input_value: Any, model_kwargs: dict[str, Any], kind: str
     return instance, api_kwargs
 
 
-def _model_call(provider: str, kind: str, is_async: bool, stream: bool) -> Callable[[Probe], None]:
+def _model_call(provider: str, kind: str, is_async: bool, stream: bool,
+                drain: bool = False) -> Callable[[Probe], None]:
+    """convert -> call/acall -> parse; with `drain`, the call's returned stream is read to the end
+    instead (what a caller iterating it directly sees), and nothing is parsed."""
+
     def steps(p: Probe) -> None:
         model_kwargs = {"model": model_for(provider), **({"stream": True} if stream else {})}
         input_value: Any = ["alpha", "beta"] if kind == "EMBEDDER" else PROMPT
@@ -126,8 +130,8 @@ def _model_call(provider: str, kind: str, is_async: bool, stream: bool) -> Calla
             return
         method = instance.acall if is_async else instance.call
         response = p.step("acall" if is_async else "call", method, api_kwargs=api_kwargs,
-                          model_type=_model_type(p, kind))
-        if response is FAILED:
+                          model_type=_model_type(p, kind), consume=drain)
+        if response is FAILED or drain:
             return
         parser = "parse_embedding_response" if kind == "EMBEDDER" else "parse_chat_completion"
         if hasattr(instance, parser):
@@ -153,6 +157,8 @@ def model_client_scenarios(info: ClassInfo, provider: str) -> list[Scenario]:
         Scenario("call_llm_stream", "ok", _model_call(provider, "LLM", False, True)),
         Scenario("acall_llm", "ok", _model_call(provider, "LLM", True, False)),
         Scenario("acall_llm_stream", "ok", _model_call(provider, "LLM", True, True)),
+        Scenario("call_llm_stream_drained", "ok", _model_call(provider, "LLM", False, True, drain=True)),
+        Scenario("acall_llm_stream_drained", "ok", _model_call(provider, "LLM", True, True, drain=True)),
         Scenario("call_embedder", "ok", _model_call(provider, "EMBEDDER", False, False)),
         Scenario("acall_embedder", "ok", _model_call(provider, "EMBEDDER", True, False)),
     ]
