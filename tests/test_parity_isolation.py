@@ -22,7 +22,10 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TIKTOKEN_CACHE_DIR": tiktoken_cache_dir() or ""}
+    # An outer pytest-xdist worker's PYTEST_* variables would make the inner run's syrupy act as a
+    # worker and keep its snapshot report to itself.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["TIKTOKEN_CACHE_DIR"] = tiktoken_cache_dir() or ""
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
