@@ -121,6 +121,7 @@ def _check_runtime(root: Path, outcome: Outcome, copy: Path, broken: dict[str, s
 def _add_parity(root: Path, outcome: Outcome) -> None:
     """Generate the parity tests and record their snapshots from the original (unwritten) tree."""
     from genmigrate.parity import ParityTarget, record_baseline, render_parity_tests
+    from genmigrate.parity.tests_render import ParityError
 
     plan = outcome.plan
     assert plan is not None
@@ -134,7 +135,10 @@ def _add_parity(root: Path, outcome: Outcome) -> None:
     if not targets:
         return
     files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir).items()}
-    files.update(record_baseline(root, targets, plan.tests_dir))
+    try:
+        files.update(record_baseline(root, targets, plan.tests_dir))
+    except ParityError as exc:  # e.g. a broken user parity_scenarios.py: one line, not a traceback
+        raise MigrationError([_as_error(str(exc))]) from None
     tree = Tree(root)
     new = [FileChange(p, tree.read(p), data) for p, data in sorted(files.items()) if tree.read(p) != data]
     outcome.changes = sorted(outcome.changes + new, key=lambda c: c.path)
