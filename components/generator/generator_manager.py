@@ -305,20 +305,26 @@ class GeneratorManager:
         from .base import GenerationRequest
 
         route = self._routes(provider, model)[0]
-        ctx = CallContext("embed", route.provider, self.models.canonical(model))
-        return ctx, GenerationRequest(messages=(), model=ctx.model)
+        request = self._prepare(GenerationRequest(messages=(), model=model), route)
+        return CallContext("embed", route.provider, request.model), request
 
     # -- routing, retries and fallbacks -----------------------------------------------------
 
     def _routes(self, provider: str | None, model: str | None) -> tuple[Route, ...]:
+        """The caller's `provider=`, else `default_provider`, else the model table's provider."""
         info = self.models.resolve(model)
-        name = provider or (info.provider if info else None) or self._default
+        name = provider or self._default or (info.provider if info else None)
         if name is None:
             raise ValueError("no provider given and no default_provider configured")
         return (Route(name, model),) + self._fallbacks.get(name, ())
 
     def _prepare(self, request: GenerationRequest, route: Route) -> GenerationRequest:
-        """Resolve aliases and the API for this route; a fallback provider gets its own model."""
+        """Fill in what the caller left open; never redirect.
+
+        The model table resolves an alias only for its own provider (another provider's model
+        name, or one the table does not know, is sent as given) and picks the API when the
+        request does not; a fallback provider is not sent the first provider's model.
+        """
         from dataclasses import replace
 
         model = route.model if route.model is not None else request.model
@@ -326,8 +332,9 @@ class GeneratorManager:
             info = self.models.resolve(request.model)
             model = request.model if info is None or info.provider == route.provider else None
         info = self.models.resolve(model)
+        own = info is not None and info.provider == route.provider
         api = request.api or (info.api if info is not None else None)
-        return replace(request, model=info.name if info is not None else model, api=api)
+        return replace(request, model=info.name if own and info else model, api=api)
 
     def _cache_key(self, provider: str | None, request: GenerationRequest) -> tuple[str, str]:
         return (provider or "", request.cache_key())
