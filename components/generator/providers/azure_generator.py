@@ -274,7 +274,9 @@ class AzureOpenAIGenerator(_ModelClientAdapter):
         embeddings=True,
     )
 
-    def __init__(self, *, default_model: str | None = None, **client_kwargs: _Any) -> None:
+    def __init__(
+        self, *, default_model: str | None = None, **client_kwargs: _Any
+    ) -> None:
         super().__init__(default_model=default_model)
         self.client = AzureAIClient(**client_kwargs)
 
@@ -290,8 +292,12 @@ class AzureOpenAIGenerator(_ModelClientAdapter):
     def astream(self, request: _GenerationRequest) -> _AsyncIterator[_StreamChunk]:
         return self._astream(request)
 
-    def embed(self, texts: _Sequence[str], model: str | None = None) -> _EmbeddingResult:
+    def embed(
+        self, texts: _Sequence[str], model: str | None = None
+    ) -> _EmbeddingResult:
         return self._embed(texts, model)
 
-    async def aembed(self, texts: _Sequence[str], model: str | None = None) -> _EmbeddingResult:
+    async def aembed(
+        self, texts: _Sequence[str], model: str | None = None
+    ) -> _EmbeddingResult:
         return await self._aembed(texts, model)

@@ -248,7 +248,9 @@ class BedrockGenerator(_ModelClientAdapter):
         embeddings=True,
     )
 
-    def __init__(self, *, default_model: str | None = None, **client_kwargs: _Any) -> None:
+    def __init__(
+        self, *, default_model: str | None = None, **client_kwargs: _Any
+    ) -> None:
         super().__init__(default_model=default_model)
         self.client = BedrockClient(**client_kwargs)
 
@@ -264,8 +266,12 @@ class BedrockGenerator(_ModelClientAdapter):
     def astream(self, request: _GenerationRequest) -> _AsyncIterator[_StreamChunk]:
         return self._astream(request)
 
-    def embed(self, texts: _Sequence[str], model: str | None = None) -> _EmbeddingResult:
+    def embed(
+        self, texts: _Sequence[str], model: str | None = None
+    ) -> _EmbeddingResult:
         return self._embed(texts, model)
 
-    async def aembed(self, texts: _Sequence[str], model: str | None = None) -> _EmbeddingResult:
+    async def aembed(
+        self, texts: _Sequence[str], model: str | None = None
+    ) -> _EmbeddingResult:
         return await self._aembed(texts, model)
