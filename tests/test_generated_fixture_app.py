@@ -63,7 +63,7 @@ def test_openai_async_operations_share_one_loop(m: Any) -> None:
         return result, deltas, vectors
 
     result, deltas, vectors = asyncio.run(main())
-    assert result.text == "echo: x y" and deltas == ["p", "q"]  # the legacy acall yields text
+    assert result.text == "echo: x y" and deltas == ["p", "q", ""]  # "": the final chunk
     assert vectors.vectors == ((0.0, 0.5),)
 
 

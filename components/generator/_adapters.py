@@ -103,12 +103,11 @@ class _Adapter(BaseGenerator):
         )
 
     def _chunks(self, items: Iterable[Any]) -> Iterator[StreamChunk]:
-        reader = StreamReader()
+        reader, tail = StreamReader(), FinalChunk()
         with mapped_errors(self.provider):
             for item in items:
-                chunk = reader.read(item)
-                if not chunk.is_empty:
-                    yield chunk
+                yield from tail.push(reader.read(item))
+        yield from tail.flush()
 
     async def _achunks(
         self, items: AsyncIterable[Any] | Iterable[Any]
@@ -120,12 +119,49 @@ class _Adapter(BaseGenerator):
             if isinstance(items, AsyncIterable)
             else iterate_async(lambda: iter(items))
         )
-        reader = StreamReader()
+        reader, tail = StreamReader(), FinalChunk()
         with mapped_errors(self.provider):
             async for item in source:
-                chunk = reader.read(item)
-                if not chunk.is_empty:
+                for chunk in tail.push(reader.read(item)):
                     yield chunk
+        for chunk in tail.flush():
+            yield chunk
+
+
+class FinalChunk:
+    """Holds back the stream's closing pieces so that one last chunk carries the finish
+    reason and the usage together (OpenAI sends usage in a chunk after the finish reason,
+    Bedrock's metadata event follows messageStop); empty chunks are dropped."""
+
+    def __init__(self) -> None:
+        self._held: StreamChunk | None = None
+
+    def push(self, chunk: StreamChunk) -> list[StreamChunk]:
+        if chunk.is_empty:
+            return []
+        held = self._held
+        if chunk.finish_reason is None and chunk.usage is None:
+            self._held = None
+            return [chunk] if held is None else [held, chunk]
+        if held is not None and (chunk.delta or chunk.tool_calls):
+            self._held = chunk
+            return [held]
+        self._held = chunk if held is None else _merged(held, chunk)
+        return []
+
+    def flush(self) -> list[StreamChunk]:
+        held, self._held = self._held, None
+        return [] if held is None else [held]
+
+
+def _merged(first: StreamChunk, then: StreamChunk) -> StreamChunk:
+    return StreamChunk(
+        delta=first.delta + then.delta,
+        tool_calls=first.tool_calls + then.tool_calls,
+        finish_reason=then.finish_reason or first.finish_reason,
+        usage=then.usage or first.usage,
+        raw=then.raw,
+    )
 
 
 class ModelClientAdapter(_Adapter):
