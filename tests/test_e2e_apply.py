@@ -67,8 +67,11 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
     seed_tiktoken_cache()
     root = git_copy(tmp_path_factory.mktemp("e2e"))
     before = files_of(root)
+    scan = genmigrate("scan", ".", cwd=root)
+    assert scan.returncode == 0, scan.stderr
     diff = genmigrate("diff", ".", "--no-parity", cwd=root)
     assert files_of(root) == before, "diff wrote into the tree"
+    assert git(root, "status", "--ignored", "--porcelain") == "", "scan or diff left files in the tree"
     apply = genmigrate("apply", ".", cwd=root)
     yield Migrated(root, before, diff, apply)
 
