@@ -156,3 +156,18 @@ def test_stub_methods_offer_nothing() -> None:
     assert "streaming" not in caps and "embeddings" not in caps
     stub_call = (*MODELCLIENT[:1], MethodInfo("call", 2, ["self"], stub=True), MODELCLIENT[3])
     assert "streaming" not in _capabilities("modelclient", stub_call)
+
+
+def test_learned_adapters_are_black_formatted(fixture_classes: dict[str, object]) -> None:
+    import black
+
+    for name in ("OpenAILLM", "DeepSeekLLM", "OllamaEmbedding"):
+        info = fixture_classes[name]
+        ctx = AdapterContext(
+            "openai", "OpenAIGenerator", name, "learned", tuple(info.methods),  # type: ignore[attr-defined]
+            operations=tuple(info.operations), protocol_base=info.protocol_base,  # type: ignore[attr-defined]
+        )
+        text = render_adapter(ctx)
+        compile(text, name, "exec")
+        assert black.format_str(text, mode=black.Mode(line_length=100)) == text, name
+        assert max(len(line) for line in text.splitlines()) <= 100
