@@ -367,11 +367,8 @@ class GeneratorManager:
 
         route = self._routes(provider, model)[0]
         request = self._prepare(GenerationRequest(messages=(), model=model), route)
-        deadline = self._deadline(timeout)
-        return (
-            CallContext("embed", route.provider, request.model, deadline=deadline),
-            request,
-        )
+        embedder, deadline = _embedder(route.provider), self._deadline(timeout)
+        return CallContext("embed", embedder, request.model, deadline=deadline), request
 
     # -- routing, retries and fallbacks -----------------------------------------------
 
@@ -488,6 +485,13 @@ class Call(NamedTuple):
     routes: tuple[Route, ...]
     request: GenerationRequest
     timeout: float | None
+
+
+def _embedder(provider: str) -> str:
+    """Embed calls go to the provider's embedding family when the package has one
+    (`openai` -> `openai_embedder`); generate and stream stay with its LLM."""
+    family = f"{provider}_embedder"
+    return family if family in PROVIDERS else provider
 
 
 def _as_request(
