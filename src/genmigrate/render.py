@@ -13,6 +13,7 @@ from genmigrate.codemods.absolutize_imports import absolutize_module, may_have_r
 from genmigrate.codemods.alias_shim import alias_shim_module
 from genmigrate.codemods.extract_statements import keep_statements
 from genmigrate.codemods.insert_adapter import add_adapter
+from genmigrate.codemods.keep_logger_names import keep_logger_names_module, may_name_a_logger
 from genmigrate.codemods.reexport_shim import reexport_module
 from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 from genmigrate.codemods.rewrite_imports import may_import_moved, rewrite_module_imports
@@ -72,8 +73,11 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
 def _provider_module(
     plan: MigrationPlan, move: ModuleMove, client: ClientModule, source: SourceText, module: cst.Module
 ) -> bytes:
-    """The codemods chained on one tree: extract -> absolutize -> rewrite imports and targets -> adapter."""
+    """The codemods chained on one tree: extract -> logger names -> absolutize -> rewrite
+    imports and targets -> adapter."""
     module = keep_statements(module, move.keep)
+    if may_name_a_logger(source.text):
+        module = keep_logger_names_module(module, move.source_module)
     if may_have_relative_imports(source.text):
         module = absolutize_module(module, move.source_module)
     # Absolutizing only adds segments of the module's own name: the prefilters see those too.

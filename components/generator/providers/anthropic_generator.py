@@ -22,7 +22,7 @@ from anthropic import (
     RateLimitError,
 )
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("api.anthropic_client")
 logger.addHandler(logging.NullHandler())
 
 ANTHROPIC_BASE_URL = os.environ.get("ANTHROPIC_BASE_URL")

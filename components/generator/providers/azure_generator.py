@@ -43,7 +43,7 @@ from adalflow.core.types import (
     Usage,
 )
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("api.azureai_client")
 
 AZURE_SCOPE = "https://cognitiveservices.azure.com/.default"
 DEFAULT_API_VERSION = "2024-02-01"

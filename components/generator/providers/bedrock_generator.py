@@ -31,7 +31,7 @@ from adalflow.core.types import (
 from api.logging_config import setup_logging
 
 setup_logging()
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("api.bedrock_client")
 
 AWS_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 BEDROCK_TIMEOUT = int(os.environ.get("BEDROCK_TIMEOUT", "120"))

@@ -26,7 +26,7 @@ from adalflow.core.types import (
 from api.logging_config import setup_logging
 
 setup_logging()
-log = logging.getLogger(__name__)
+log = logging.getLogger("api.dashscope_client")
 
 DASHSCOPE_BASE_URL = os.environ.get("DASHSCOPE_BASE_URL", "https://dashscope.aliyuncs.com/api/v1")
 MAX_EMBEDDING_BATCH = 10

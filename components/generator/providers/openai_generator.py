@@ -44,7 +44,7 @@ from adalflow.core.types import (
 from api.logging_config import setup_logging
 
 setup_logging()
-log = logging.getLogger(__name__)
+log = logging.getLogger("api.openai_client")
 
 T = TypeVar("T")
 

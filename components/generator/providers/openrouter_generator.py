@@ -16,7 +16,7 @@ logging.basicConfig(
     level=os.environ.get("OPENROUTER_LOG_LEVEL", "INFO"),
     format="%(asctime)s - %(name)s - %(levelname)s - %(message)s",
 )
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("api.openrouter_client")
 
 __all__ = ["OpenRouterClient", "get_first_message_content"]
 
