@@ -163,7 +163,7 @@ def test_explicit_policy_is_the_only_retry_layer(
     assert rec.names() == ["request", "error", "retry", "request", "response"]
 
 
-# -- fallbacks, breaker, cache --------------------------------------------------------------------
+# -- fallbacks and cache (the breaker: test_generated_observability.py) ------------------------
 
 
 def test_fallback_from_azure_to_ollama_after_the_legacy_retries(
@@ -181,34 +181,6 @@ def test_fallback_from_azure_to_ollama_after_the_legacy_retries(
         len(servers.openai.requests) == 3
         and servers.ollama.hits("/api/chat")[0].json()["model"] == "qwen3:1.7b"
     )
-
-
-def test_breaker_opens_and_a_half_open_probe_closes_it(
-    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    now = [0.0]
-    r = migrated_app._resilience
-    m = fixture_manager(
-        migrated_app,
-        servers,
-        rec,
-        monkeypatch,
-        retry=r.NO_RETRY,
-        breaker=r.BreakerSettings(failure_threshold=2, reset_timeout=10),
-        clock=lambda: now[0],
-    )
-    servers.ollama.queue("/api/chat", *[wire.Reply.json({"error": "busy"}, 503)] * 2)
-    for _ in range(2):
-        with pytest.raises(errors(migrated_app).UnavailableError):
-            m.generate("hi", provider="ollama")
-    assert m.breaker("ollama").state == "open"
-    with pytest.raises(errors(migrated_app).CircuitOpenError):
-        m.generate("hi", provider="ollama")
-    assert len(servers.ollama.requests) == 2
-    now[0] = 10.0
-    assert m.breaker("ollama").state == "half-open"
-    assert m.generate("hi", provider="ollama").text == "echo: hi"
-    assert m.breaker("ollama").state == "closed"
 
 
 def test_cache_hit_skips_the_legacy_client(

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from ._errors import DeadlineExceededError, classify
 from ._hooks import CallContext, Hooks
 from ._resilience import BreakerBoard, CircuitBreaker, RetryPolicy
+from ._stats import CallStats
 from ._types import GenerationRequest
 from .base import BaseGenerator
 
@@ -44,6 +46,7 @@ class CallRunner:
         self._sleep, self._asleep, self._clock, self._rng = sleep, asleep, clock, rng
         self._lock = threading.Lock()
         self._workers: ThreadPoolExecutor | None = None
+        self.stats = CallStats()
 
     def deadline(self, timeout: float | None) -> float | None:
         return None if timeout is None else self._clock() + timeout
@@ -68,12 +71,14 @@ class CallRunner:
     ) -> T:
         breaker = self.breakers.get(ctx.provider, ctx.model)
         while True:
-            self._begin(ctx, breaker, request)
+            started = self._begin(ctx, breaker, request)
             try:
                 result = self._bounded(ctx, generator, op)
             except Exception as exc:
+                self._record(ctx, started, ok=False)
                 self._sleep(self.after_failure(ctx, policy, breaker, exc))
                 continue
+            self._record(ctx, started, ok=True)
             return self._succeeded(ctx, breaker, result)
 
     async def arun(
@@ -86,20 +91,26 @@ class CallRunner:
     ) -> T:
         breaker = self.breakers.get(ctx.provider, ctx.model)
         while True:
-            self._begin(ctx, breaker, request)
+            started = self._begin(ctx, breaker, request)
             try:
                 result = await self._abounded(ctx, generator, op)
             except Exception as exc:
+                self._record(ctx, started, ok=False)
                 await self._asleep(self.after_failure(ctx, policy, breaker, exc))
                 continue
+            self._record(ctx, started, ok=True)
             return self._succeeded(ctx, breaker, result)
 
     def _begin(
         self, ctx: CallContext, breaker: CircuitBreaker, request: GenerationRequest
-    ) -> None:
+    ) -> float:
         self.check(ctx)
         breaker.acquire(ctx.provider)
         self.hooks.emit("request", ctx, request)
+        return time.perf_counter()
+
+    def _record(self, ctx: CallContext, started: float, ok: bool) -> None:
+        self.stats.record(ctx.provider, ctx.model, time.perf_counter() - started, ok)
 
     def _succeeded(self, ctx: CallContext, breaker: CircuitBreaker, result: T) -> T:
         breaker.record_success()

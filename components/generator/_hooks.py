@@ -11,7 +11,16 @@ from typing import Any
 
 _ids = itertools.count(1)
 
-EVENTS = ("request", "response", "chunk", "error", "retry", "fallback")
+EVENTS = (
+    "request",
+    "response",
+    "chunk",
+    "error",
+    "retry",
+    "fallback",
+    "breaker",
+    "health",
+)
 
 
 @dataclass
@@ -35,7 +44,9 @@ Hook = Callable[[CallContext, Any], None]
 
 class Hooks:
     """`hooks.on("retry", fn)`; fn(context, payload). Payloads: request, result, chunk,
-    error, (error, delay) for retry, and (error, next provider) for fallback."""
+    error, (error, delay) for retry, (error, next provider) for fallback, and (old
+    state, new state) for breaker and the report dict of `manager.health()` for health
+    (their context's operation is "breaker" or "health")."""
 
     def __init__(self) -> None:
         self._hooks: dict[str, list[Hook]] = {name: [] for name in EVENTS}

@@ -61,15 +61,23 @@ class BreakerSettings:
     )
 
 
+Listener = Callable[[str, str], None]  # (old state, new state)
+
+
 class CircuitBreaker:
-    """closed -> open after N failures -> half-open (one probe) -> closed or open
-    again."""
+    """closed -> open after N failures -> half-open (one probe) -> closed or open again.
+
+    `on_change(old, new)` is called (outside the lock) on every change of state."""
 
     def __init__(
-        self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic
+        self,
+        settings: BreakerSettings,
+        clock: Callable[[], float] = time.monotonic,
+        on_change: Listener | None = None,
     ):
         self._settings = settings
         self._clock = clock
+        self._on_change = on_change
         self._lock = threading.Lock()
         self._failures = 0
         self._opened_at: float | None = None
@@ -98,41 +106,59 @@ class CircuitBreaker:
             state = self._state()
             if state == "closed":
                 return
-            if state == "half-open" and not self._probing:
-                self._probing = True
-                return
+            probe = state == "half-open" and not self._probing
+            self._probing = self._probing or probe
+        if probe:
+            self._changed("open", "half-open")
+            return
         raise CircuitOpenError(
             f"circuit open, not calling ({state})", provider=provider
         )
 
     def record_success(self) -> None:
         with self._lock:
+            before = self._state()
             self._failures = 0
             self._opened_at = None
             self._probing = False
+        if before != "closed":
+            self._changed(before, "closed")
 
     def record_failure(self, error: GeneratorError) -> None:
         if not error.is_retryable:
             with self._lock:
                 self._probing = (
-                    False  # the provider answered; only transient failures count
+                    False  # the provider answered; only transient ones count
                 )
             return
         with self._lock:
+            before = self._state()
             self._failures += 1
-            if self._probing or self._failures >= self._settings.failure_threshold:
+            opens = self._probing or self._failures >= self._settings.failure_threshold
+            if opens:
                 self._opened_at = self._clock()
             self._probing = False
+        if opens and before != "open":
+            self._changed(before, "open")
+
+    def _changed(self, old: str, new: str) -> None:
+        if self._on_change is not None:
+            self._on_change(old, new)
 
 
 class BreakerBoard:
-    """One breaker per (provider, model), created on first use."""
+    """One breaker per (provider, model), created on first use; `on_change(provider,
+    model, old, new)` hears every breaker's changes of state."""
 
     def __init__(
-        self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic
+        self,
+        settings: BreakerSettings,
+        clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[str, str | None, str, str], None] | None = None,
     ):
         self._settings = settings
         self._clock = clock
+        self._on_change = on_change
         self._lock = threading.Lock()
         self._breakers: dict[tuple[str, str | None], CircuitBreaker] = {}
 
@@ -140,5 +166,13 @@ class BreakerBoard:
         with self._lock:
             key = (provider, model)
             if key not in self._breakers:
-                self._breakers[key] = CircuitBreaker(self._settings, self._clock)
+                self._breakers[key] = CircuitBreaker(
+                    self._settings, self._clock, self._listener(provider, model)
+                )
             return self._breakers[key]
+
+    def _listener(self, provider: str, model: str | None) -> Listener | None:
+        report = self._on_change
+        if report is None:
+            return None
+        return lambda old, new: report(provider, model, old, new)

@@ -147,6 +147,32 @@ class BaseGenerator:
         this."""
         return [self.generate(request) for request in requests]
 
+    # The legacy methods tried, in order, as the cheapest call that proves the provider
+    # answers (taking no arguments); health() is None when the client has none of them.
+    health_probes: ClassVar[tuple[str, ...]] = (
+        "list_models",
+        "models",
+        "health_check",
+        "health",
+        "ping",
+    )
+
+    def health(self) -> str | None:
+        """Run the cheapest probe the legacy client offers; its name, or None when it
+        has none. A failure raises (mapped onto the unified errors)."""
+        client = getattr(self, "client", None)
+        for name in self.health_probes:
+            probe = getattr(client, name, None)
+            if not callable(probe):
+                continue
+            with mapped_errors(self.provider):
+                try:
+                    probe()
+                except NotImplementedError:  # a base class's stub: not a probe
+                    continue
+            return name
+        return None
+
     def close(self) -> None:
         """Release the legacy client's resources when it offers a `close`."""
         close: Any = getattr(getattr(self, "client", None), "close", None)

@@ -157,7 +157,9 @@ class GeneratorManager:
         self._fallback_on = (
             c.fallback_on if c.fallback_on is not None else DEFAULT_FALLBACK_ON
         )
-        self._breakers = BreakerBoard(c.breaker or BreakerSettings(), c.clock)
+        self._breakers = BreakerBoard(
+            c.breaker or BreakerSettings(), c.clock, self._breaker_changed
+        )
         rng = c.rng if c.rng is not None else random.Random()
         self._runner = CallRunner(
             self.hooks, self._breakers, c.sleep, c.asleep, c.clock, rng
@@ -227,6 +229,38 @@ class GeneratorManager:
 
     def breaker(self, provider: str, model: str | None = None) -> CircuitBreaker:
         return self._breakers.get(provider, self.models.canonical(model))
+
+    def _breaker_changed(
+        self, provider: str, model: str | None, old: str, new: str
+    ) -> None:
+        from ._hooks import CallContext
+
+        self.hooks.emit("breaker", CallContext("breaker", provider, model), (old, new))
+
+    def health(self, provider: str) -> dict[str, Any]:
+        """Probe `provider` with the cheapest call its legacy client offers (such as
+        listing models): `{"provider", "ok", "probe", "seconds", "error"}`, also sent
+        to the `health` hooks. `ok` is None when the client offers no probe."""
+        import time
+
+        from ._errors import classify
+        from ._hooks import CallContext
+
+        started = time.perf_counter()
+        report: dict[str, Any] = {"provider": provider, "ok": None, "probe": None}
+        try:
+            probe = self.get(provider).health()
+            report.update(probe=probe, ok=None if probe is None else True, error=None)
+        except Exception as exc:
+            report.update(ok=False, error=classify(exc, provider))
+        report["seconds"] = time.perf_counter() - started
+        self.hooks.emit("health", CallContext("health", provider, None), report)
+        return report
+
+    def stats(self) -> dict[str, dict[str, float]]:
+        """Attempts, errors and latency (seconds) per "provider:model", as plain
+        numbers; see `_stats` for exporting them."""
+        return self._runner.stats.snapshot()
 
     def close(self) -> None:
         self._pool.close_all()
@@ -498,7 +532,8 @@ class Call(NamedTuple):
 
 def _embedder(provider: str) -> str:
     """Embed calls go to the provider's embedding family when the package has one
-    (`openai` -> `openai_embedder`); generate and stream stay with its LLM."""
+    (`openai` -> `openai_embedder`); generate and stream stay with its LLM.
+    """
     family = f"{provider}_embedder"
     return family if family in PROVIDERS else provider
 

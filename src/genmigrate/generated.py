@@ -43,6 +43,7 @@ PACKAGE_FILES: dict[str, str] = {
     "_resilience.py": "_resilience.py.j2",
     "_settings.py": "_settings.py.j2",
     "_shapes.py": "_shapes.py.j2",
+    "_stats.py": "_stats.py.j2",
     "_streams.py": "_streams.py.j2",
     "_types.py": "_types.py.j2",
     "py.typed": "py.typed.j2",  # PEP 561: the package ships its types

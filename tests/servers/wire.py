@@ -256,6 +256,8 @@ def bedrock_server() -> ScriptedServer:
 
 
 def _ollama_default(request: Recorded) -> Reply | Streamed:
+    if request.path == "/api/tags":  # the installed models
+        return Reply.json({"models": [{"model": "qwen3:1.7b", "name": "qwen3:1.7b"}]})
     body = request.json()
     if request.path == "/api/embed":
         vectors = [[float(len(t)), 2.0] for t in body["input"]]
