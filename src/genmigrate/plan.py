@@ -160,7 +160,9 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     package_module = _dotted(package_path, import_root)
     taken = {m.provider for m in existing}
     moves = list(existing)
-    for client in clients:
+    # A module named after its provider (`llms/openai.py`) gets the provider's name before another
+    # module of that provider (`llms/deepseek.py` on the OpenAI SDK), which then takes its own stem.
+    for client in sorted(clients, key=lambda c: (_stem(c) != c.provider, c.path)):
         family = _family(client)
         name = _unique(client.provider, client, taken, family)
         taken.add(name)
@@ -233,16 +235,21 @@ def _primary(classes: list[ClassInfo]) -> ClassInfo:
     return min(enumerate(classes), key=lambda ic: (_PROTOCOL_RANK[ic[1].protocol], ic[0]))[1]
 
 
+def _stem(client: ClientModule) -> str:
+    """The module's file name without the usual suffixes: `xai_client.py` -> `xai`."""
+    stem = posixpath.splitext(posixpath.basename(client.path))[0]
+    for suffix in ("_client", "_patch", "_wrapper", "_llm"):
+        stem = stem.removesuffix(suffix)
+    return stem
+
+
 def _unique(provider: str, client: ClientModule, taken: set[str], family: str = "llm") -> str:
     """A registry name for the module: its provider, else its file stem (`xai_client` -> `xai`);
     embedders get the family suffix (`openai_embedder`), so the two families never collide."""
     family_suffix = EMBEDDER_SUFFIX if family == "embedding" else ""
     if provider + family_suffix not in taken:
         return provider + family_suffix
-    stem = posixpath.splitext(posixpath.basename(client.path))[0]
-    for suffix in ("_client", "_patch", "_wrapper", "_llm"):
-        stem = stem.removesuffix(suffix)
-    candidate, number = stem + family_suffix, 2
+    candidate, number = _stem(client) + family_suffix, 2
     while candidate in taken or not candidate.isidentifier():
         candidate = f"{provider}_{number}{family_suffix}"
         number += 1
