@@ -29,13 +29,15 @@ class Config:
     exclude: tuple[str, ...] = ()
     # Provider name overrides: legacy module (dotted name or relative path) -> provider name.
     providers: dict[str, str] = field(default_factory=dict)
+    # Modules (dotted name, posix path or path glob) discovery takes as client modules whatever it finds.
+    include: tuple[str, ...] = ()
 
     def merged(self, **flags: Any) -> Config:
         """Return a copy with every flag that is not None applied (CLI flags beat the file)."""
         return replace(self, **{k: v for k, v in flags.items() if v is not None})
 
 
-_KEYS = {"output", "shim", "exclude", "providers"}
+_KEYS = {"output", "shim", "exclude", "providers", "include"}
 
 
 def load_config(root: Path) -> Config:
@@ -62,6 +64,9 @@ def load_config(root: Path) -> Config:
     if shim not in ("alias", "reexport"):
         raise ConfigError(f"{path}:{line}: shim must be 'alias' or 'reexport', not {shim!r}")
     exclude = table.get("exclude", [])
+    include = table.get("include", [])
+    if not isinstance(include, list) or not all(isinstance(p, str) and p for p in include):
+        raise ConfigError(f"{path}:{_key_line(text, 'include', line)}: include must be a list of module names or paths")
     providers = table.get("providers", {})
     if not isinstance(exclude, list) or not all(isinstance(p, str) for p in exclude):
         raise ConfigError(f"{path}:{line}: exclude must be a list of glob strings")
@@ -70,7 +75,26 @@ def load_config(root: Path) -> Config:
     output = table.get("output")
     if output is not None and not isinstance(output, str):
         raise ConfigError(f"{path}:{line}: output must be a path string")
-    return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers))
+    return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers),
+                  include=tuple(include))
+
+
+def key_line(root: Path, key: str) -> int:
+    """The line of `key = ...` in the `[tool.genmigrate]` table of root/pyproject.toml (1 if unknown)."""
+    try:
+        text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return _key_line(text, key, _table_line(text))
+
+
+def _key_line(text: str, key: str, default: int) -> int:
+    """The line of `key = ...` after the `[tool.genmigrate]` table header (or `default`)."""
+    lines = text.splitlines()
+    for number in range(default, len(lines) + 1):
+        if lines[number - 1].strip().startswith((f"{key} ", f"{key}=")):
+            return number
+    return default
 
 
 def _error_line(message: str) -> int:

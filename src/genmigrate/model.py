@@ -96,6 +96,15 @@ class ClientModule:
     newline: str = "\n"
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A candidate file discovery looked at and left alone, and why."""
+
+    path: str
+    module: str
+    reason: str
+
+
 @dataclass
 class ScanResult:
     root: str
@@ -107,6 +116,8 @@ class ScanResult:
     schema_version: int = SCHEMA_VERSION
     # Files carrying GENERATED_MARKER (output of an earlier migration), posix, relative to the root.
     generated: list[str] = field(default_factory=list)
+    # Candidates (files naming a provider or importing its SDK) that are no client module, sorted by path.
+    rejected: list[Rejected] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -135,6 +146,7 @@ class ScanResult:
                 **data,
                 "clients": [client(c) for c in data["clients"]],
                 "errors": [SourceError(**e) for e in data["errors"]],
+                "rejected": [Rejected(**r) for r in data.get("rejected", [])],
             }
         )
 

@@ -11,18 +11,9 @@ from typing import Any
 
 from genmigrate.config import Config, ShimMode
 from genmigrate import marker
+from genmigrate.discover.providers import display_name
 from genmigrate.model import ClassInfo, ClientModule, ScanResult
 
-# Display names used for adapter classes; anything else is title-cased.
-_DISPLAY = {
-    "openai": "OpenAI",
-    "azure": "AzureOpenAI",
-    "bedrock": "Bedrock",
-    "dashscope": "Dashscope",
-    "openrouter": "OpenRouter",
-    "ollama": "Ollama",
-    "anthropic": "Anthropic",
-}
 _PROTOCOL_RANK = {"modelclient": 0, "chat-wrapper": 1, "unknown": 2}
 CONFIG_KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
 
@@ -183,7 +174,7 @@ def _move(client: ClientModule, name: str, config: Config, package_path: str, pa
         keep = tuple(sorted(needed))
     by_index = {s.index: s for s in client.statements}
     moved_names = tuple(name for i in keep for name in by_index[i].defines if i in by_index)
-    adapter = _DISPLAY.get(name, name.title().replace("_", "")) + "Generator"
+    adapter = display_name(name) + "Generator"
     if adapter in moved_names:
         adapter = f"Unified{adapter}"
     return ModuleMove(
