@@ -6,7 +6,7 @@ import pytest
 
 from genmigrate.config import Config
 from genmigrate.discover.prefilter import Hit, classify
-from genmigrate.model import GENERATED_MARKER
+from genmigrate.marker import GENERATED_MARKER
 from tests.conftest import client
 
 OPENAI = "from openai import OpenAI\n\nclass Client:\n    def chat(self, text):\n        return OpenAI().responses.create(input=text)\n"

@@ -164,6 +164,33 @@ def test_scan_explain_prints_each_rejected_candidate(make_repo) -> None:
     lines = outcome.stdout.splitlines()
     assert "pkg/span.py (pkg.span): not a client: names a provider in text only (no SDK import, no HTTP client)" in lines
     assert any(line.startswith("pkg/store.py (pkg.store): not a client: imports openai but") for line in lines)
-    assert lines[-1].endswith("(1 parsed), 2 candidates rejected, 0 errors")
+    assert lines[-1].endswith("(2 parsed), 2 candidates rejected, 0 errors")
     plain = CliRunner().invoke(main, ["scan", str(root)])
     assert "not a client" not in plain.stdout
+
+
+def test_a_subclass_of_a_subclass_of_a_client_says_so(scan) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/base.py": "from openai import OpenAI\n\nclass Base:\n    def ask(self):\n        return OpenAI().chat.completions.create()\n",
+        "pkg/mid.py": "from openai import OpenAI\nfrom pkg.base import Base\n\nclass Mid(Base):\n    def make(self):\n        return OpenAI(base_url='u')\n",
+        "pkg/leaf.py": "from pkg.mid import Mid\n\nclass Leaf(Mid):\n    '''An openai-compatible endpoint.'''\n",
+    }
+    result = scan(files)
+    assert [c.path for c in result.clients] == ["pkg/base.py"]
+    assert {r.path: r.reason.split(":")[0] for r in result.rejected} == {
+        "pkg/mid.py": "subclasses pkg.base.Base", "pkg/leaf.py": "subclasses pkg.mid.Mid"}
+
+
+def test_parity_class_info_is_the_discovery_class_info() -> None:
+    from pathlib import Path
+
+    from genmigrate.discover import discover
+    from genmigrate.parity.classinfo import class_info
+
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
+    clients = discover(root, Config()).clients
+    assert clients
+    for module in clients:
+        for info in module.classes:
+            assert class_info(root / module.path, info.name) == info, (module.path, info.name)

@@ -114,7 +114,7 @@ class ScanResult:
     clients: list[ClientModule]
     errors: list[SourceError]
     schema_version: int = SCHEMA_VERSION
-    # Files carrying GENERATED_MARKER (output of an earlier migration), posix, relative to the root.
+    # Files carrying the generated marker (genmigrate.marker; output of an earlier migration), posix, relative to the root.
     generated: list[str] = field(default_factory=list)
     # Candidates (files naming a provider or importing its SDK) that are no client module, sorted by path.
     rejected: list[Rejected] = field(default_factory=list)
@@ -163,7 +163,3 @@ class FileChange:
     def created(self) -> bool:
         return self.old is None
 
-
-# Every file genmigrate writes carries this marker in a comment within its first five lines, so a
-# later scan treats it as generated (never as a legacy client) and re-renders it instead.
-GENERATED_MARKER = "# genmigrate:"

@@ -21,9 +21,9 @@ from genmigrate.discover.hazards import local_hazards
 from genmigrate.discover.prefilter import Hit, classify, imports_http_client
 from genmigrate.discover.providers import detect_provider
 from genmigrate.discover.pyrefs import Target
-from genmigrate.discover.source import Reader, is_generated
-from genmigrate.marker import read_provider_header
+from genmigrate.marker import is_generated, read_provider_header
 from genmigrate.model import ClientModule, Dependent, Hazard, Rejected, ScanResult, SourceError
+from genmigrate.tree import Tree
 
 
 NAME_ONLY = "names a provider in text only (no SDK import, no HTTP client)"
@@ -33,7 +33,7 @@ NAME_ONLY = "names a provider in text only (no SDK import, no HTTP client)"
 class _State:
     root: Path
     config: Config
-    reader: Reader
+    tree: Tree
     module_of: dict[str, str] = field(default_factory=dict)
     texts: dict[str, bytes] = field(default_factory=dict)
     candidates: list[tuple[str, Hit]] = field(default_factory=list)
@@ -49,14 +49,13 @@ class _State:
 
 
 def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) -> ScanResult:
-    state = _State(root=root, config=config, reader=Reader(root, overlay))
+    state = _State(root=root, config=config, tree=Tree(root, overlay or {}))
     listed = list_files(root, config.exclude, overlay)
     _read_and_prefilter(state, listed)
     confirmed = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
     client_classes = {f"{p.module}.{c.name}" for p in confirmed for c in p.classes} | state.moved_classes
     clients = [p for p in confirmed if not _extends(state, p.path, client_classes)]
-    for path in list(state.rejected):
-        _extends(state, path, client_classes)
+    _subclass_chains(state, client_classes)
     targets = [Target(p.path, p.module, tuple(c.name for c in p.classes)) for p in clients]
     dependents = find_dependents(state.texts, targets, state.module_of.__getitem__, state.trees, state.errors)
     state.parsed.update(state.trees)
@@ -78,10 +77,30 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
     )
 
 
+def _subclass_chains(state: _State, client_classes: set[str]) -> None:
+    """Rejected modules that subclass a client (or a subclass of one, transitively) say so."""
+    known = set(client_classes)
+    while True:
+        found = [path for path in sorted(state.rejected) if not state.rejected[path].startswith("subclasses ")
+                 and _extends(state, path, known)]
+        if not found:
+            return
+        for path in found:
+            tree = state.trees[path]
+            known.update(f"{state.module_of[path]}.{n.name}" for n in tree.body if isinstance(n, ast.ClassDef))
+
+
 def _extends(state: _State, path: str, client_classes: set[str]) -> bool:
     """Every class of `path` subclasses a client class of another module: a dependent of that client."""
-    if path in state.included or path not in state.trees:
+    if path in state.included:
         return False
+    if path not in state.trees:
+        if b"class " not in state.texts[path]:
+            return False
+        try:
+            state.trees[path] = ast.parse(state.texts[path])
+        except (SyntaxError, ValueError):
+            return False  # not parsed for its own sake: only a file naming a provider
     bases = extends_other_clients(path, state.module_of[path], state.trees[path], client_classes)
     if bases:
         state.rejected[path] = f"subclasses {', '.join(bases)}: a dependent of that client, not a client module"
@@ -100,9 +119,12 @@ def _read_and_prefilter(state: _State, listed: list[str]) -> None:
         if not is_text_candidate(path):
             continue
         try:
-            data = state.reader.read(path)
+            data = state.tree.read(path)
         except OSError as exc:
             state.errors[path] = SourceError(path, 1, f"cannot read: {exc.strerror or exc}")
+            continue
+        if data is None:
+            state.errors[path] = SourceError(path, 1, "cannot read: not a file")
             continue
         state.texts[path] = data
         state.module_of[path] = _module_name(state, path)
