@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_e2e_apply import files_of, genmigrate, git, git_copy
+from tests.test_e2e_apply import files_of, genmigrate, git_copy
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "abc_layers"
 # The vector store and the reranker use boto3 but call no model; until discovery rejects them
@@ -24,15 +24,13 @@ def _suite(root: Path) -> str:
 
 
 def test_abc_layers_scan_diff_apply(tmp_path: Path) -> None:
-    root = git_copy(tmp_path, FIXTURE)
-    with (root / "pyproject.toml").open("a") as handle:
-        handle.write(EXCLUDE)
-    git(root, "commit", "-qam", "exclude the non-clients")
+    root = git_copy(tmp_path, FIXTURE)  # unconfigured: no [tool.genmigrate] table at all
 
     scan = genmigrate("scan", ".", cwd=root)
     assert scan.returncode == 0, scan.stderr
     assert "protocol L15 OpenAILLM (memkit.llms.base.LLMBase): generate=generate_response(messages), " \
         "agenerate=agenerate_response(messages), stream=generate_response(messages, stream=True)" in scan.stdout
+    assert "S3VectorsStore" not in scan.stdout.split("\n\n")[0]  # calls no model: not a client
     assert "protocol L12 OllamaEmbedding (memkit.embeddings.base.EmbeddingBase): embed=embed(text)" in scan.stdout
 
     before = files_of(root)
