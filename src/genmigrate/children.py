@@ -21,6 +21,7 @@ from typing import Any
 
 _SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 _GROUPS: set[int] = set()
+_RECEIVED: list[int] = []  # the terminating signal received, if any
 
 
 def _die_with_parent() -> None:  # runs in the child, between fork and exec
@@ -31,6 +32,8 @@ def _die_with_parent() -> None:  # runs in the child, between fork and exec
 
 def spawn(command: list[str], **kwargs: Any) -> subprocess.Popen[Any]:
     """`subprocess.Popen` in a new session that dies with genmigrate; `kill_group` ends it."""
+    if _RECEIVED:
+        raise SystemExit(128 + _RECEIVED[0])  # terminating: start nothing new
     process: subprocess.Popen[Any] = subprocess.Popen(
         command, start_new_session=True, preexec_fn=_die_with_parent, **kwargs
     )
@@ -65,7 +68,10 @@ def _end_children() -> None:
 
 
 def _exit_on(signum: int, _frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
     _end_children()
+    # Raised wherever the main thread is; where that swallows it (a fork hook, a `finally` that
+    # ignores errors), leaving `terminating_cleanly` raises it again.
     raise SystemExit(128 + signum)
 
 
@@ -75,15 +81,25 @@ def _install(handler: Any) -> dict[int, Any]:
     return {s: signal.signal(s, handler) for s in _SIGNALS}
 
 
+def _quiet_exit(info: Any) -> None:
+    """Our exit, swallowed where it was raised (it is raised again): no "Exception ignored" noise."""
+    if not isinstance(info.exc_value, SystemExit):
+        sys.__unraisablehook__(info)
+
+
 @contextlib.contextmanager
 def terminating_cleanly() -> Iterator[None]:
     """Within: a terminating signal kills the children and exits through every `finally`."""
-    previous = _install(_exit_on)
+    previous, unraisable = _install(_exit_on), sys.unraisablehook
+    sys.unraisablehook = _quiet_exit
     try:
         yield
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        sys.unraisablehook = unraisable
+        if _RECEIVED:
+            raise SystemExit(128 + _RECEIVED[0])
 
 
 @contextlib.contextmanager
