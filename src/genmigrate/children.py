@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -51,13 +52,18 @@ def kill_group(process: subprocess.Popen[Any]) -> None:
 
 
 def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """`subprocess.run(..., capture_output=True, text=True)` through `spawn`: whatever stops the
-    wait (a signal, an error) also ends the child's whole group."""
-    process = spawn(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
-    try:
-        stdout, stderr = process.communicate()
-    finally:
-        kill_group(process)  # the child is done; whatever it left running goes too
+    """`subprocess.run(..., capture_output=True, text=True)` through `spawn`: when the child ends (or
+    a signal or an error stops the wait) its whole group ends too. Output goes through files, so
+    a grandchild still holding the child's stdout cannot keep the wait going."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = spawn(command, stdout=out, stderr=err, **kwargs)
+        try:
+            process.wait()
+        finally:
+            kill_group(process)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = (f.read().decode("utf-8", "replace") for f in (out, err))
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
