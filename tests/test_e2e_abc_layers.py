@@ -37,6 +37,7 @@ def test_abc_layers_scan_diff_apply(tmp_path: Path) -> None:
     diff = genmigrate("diff", ".", "--no-parity", cwd=root)
     assert diff.returncode == 1, diff.stderr
     assert files_of(root) == before, "diff wrote into the tree"
+    assert git(root, "status", "--ignored", "--porcelain") == "", "scan or diff left files in the tree"
 
     apply = genmigrate("apply", ".", "--no-parity", cwd=root)
     assert apply.returncode == 0, apply.stderr
