@@ -45,3 +45,14 @@ def test_scan_json_lists_exactly_the_clients_and_explains_every_rejection() -> N
         assert rejected[path].startswith(start), (path, rejected[path])
     assert data["errors"] == []
     assert all(c["classes"][0]["protocol"] == "modelclient" for c in data["clients"])
+
+
+def test_abc_layers_vector_store_and_reranker_are_rejected_with_reasons() -> None:
+    from genmigrate.config import Config
+    from genmigrate.discover import discover
+
+    result = discover(ROOT.parents[1] / "abc_layers", Config())
+    rejected = {r.path: r.reason for r in result.rejected}
+    assert rejected["memkit/vector_stores/s3_vectors.py"].startswith("imports boto3 but calls no model endpoint")
+    assert rejected["memkit/rerankers/bedrock.py"].startswith("imports boto3 but calls no model endpoint")
+    assert not {c.path for c in result.clients} & set(rejected)

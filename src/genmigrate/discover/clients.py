@@ -90,15 +90,21 @@ def _http_statements(graph: ModuleGraph) -> set[int]:
     }
 
 
-def extends_other_clients(path: str, module: str, tree: ast.Module, client_classes: set[str]) -> list[str]:
-    """The client classes of other modules that the classes of the module subclass, when every class does
-    (e.g. `XaiClient(OpenAIClient)`): the module is then a dependent of that client, not a client module
-    of its own. Empty when some class is not such a subclass."""
+def imported_names(module: str, path: str, tree: ast.Module) -> dict[str, str]:
+    """Local name -> absolute dotted name of everything `from ... import`ed (relative ones resolved)."""
     bound: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             base = resolve_relative(module, is_package(path), node.level, node.module or "")
             bound.update({alias.asname or alias.name: f"{base}.{alias.name}" for alias in node.names})
+    return bound
+
+
+def extends_other_clients(path: str, module: str, tree: ast.Module, client_classes: set[str]) -> list[str]:
+    """The client classes of other modules that the classes of the module subclass, when every class does
+    (e.g. `XaiClient(OpenAIClient)`): the module is then a dependent of that client, not a client module
+    of its own. Empty when some class is not such a subclass."""
+    bound = imported_names(module, path, tree)
     own = module + "."
     extended: list[str] = []
     for node in tree.body:
