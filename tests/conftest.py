@@ -11,6 +11,9 @@ from genmigrate.config import Config
 from genmigrate.discover import discover
 from genmigrate.model import ClientModule, ScanResult
 
+# The migrated fixture app is built once per session for every test module that uses it.
+pytest_plugins = ("servers.migrated",)
+
 Files = Mapping[str, "str | bytes"]
 
 

@@ -31,7 +31,7 @@ PROVIDERS = (
 )
 SDKS = ("openai", "anthropic", "boto3", "botocore", "adalflow", "ollama", "dashscope", "httpx")
 SDKS += ("httpx2", "requests", "aiohttp", "keyring")
-MODE = black.Mode(line_length=100)
+MODE = black.Mode()  # black with no configuration: what a repo without one checks
 
 
 def _context() -> PackageContext:

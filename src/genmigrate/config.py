@@ -31,10 +31,10 @@ class Config:
     exclude: tuple[str, ...] = ()
     # Provider name overrides: legacy module (dotted name or relative path) -> provider name.
     providers: dict[str, str] = field(default_factory=dict)
-    # Modules (dotted name, posix path or path glob) discovery takes as client modules whatever it finds.
-    include: tuple[str, ...] = ()
     # Protocol mappings stated by the user: dotted base or client class -> {operation: method}.
     protocols: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Modules (dotted name, posix path or path glob) discovery takes as client modules whatever it finds.
+    include: tuple[str, ...] = ()
 
     def merged(self, **flags: Any) -> Config:
         """Return a copy with every flag that is not None applied (CLI flags beat the file)."""
@@ -80,8 +80,8 @@ def load_config(root: Path) -> Config:
     if output is not None and not isinstance(output, str):
         raise ConfigError(f"{path}:{line}: output must be a path string")
     protocols = _protocols(table.get("protocols", {}), path, text, line)
-    return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers), protocols=protocols,
-                  include=tuple(include))
+    return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers),
+                  include=tuple(include), protocols=protocols)
 
 
 def _protocols(table: Any, path: Path, text: str, line: int) -> dict[str, dict[str, str]]:
@@ -105,7 +105,7 @@ def _protocols(table: Any, path: Path, text: str, line: int) -> dict[str, dict[s
 
 
 def key_line(root: Path, key: str) -> int:
-    """The line of `key = ...` in root/pyproject.toml (1 if unknown)."""
+    """The line of `key = ...` in the `[tool.genmigrate]` table of root/pyproject.toml (1 if unknown)."""
     try:
         text = (root / "pyproject.toml").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -114,10 +114,12 @@ def key_line(root: Path, key: str) -> int:
 
 
 def _key_line(text: str, key: str, default: int) -> int:
-    """The line that names `key` (quoted or bare), else `default`."""
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if stripped.startswith((f'"{key}"', f"'{key}'", f"{key} ", f"{key}=", f"[tool.genmigrate.protocols.\"{key}\"]")):
+    """The line naming `key` (bare, quoted, or as a sub-table header) from the `[tool.genmigrate]` table
+    header on (or `default`)."""
+    forms = (f'"{key}"', f"'{key}'", f"{key} ", f"{key}=", f'[tool.genmigrate.protocols."{key}"]')
+    lines = text.splitlines()
+    for number in range(default, len(lines) + 1):
+        if lines[number - 1].strip().startswith(forms):
             return number
     return default
 

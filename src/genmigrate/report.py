@@ -55,7 +55,6 @@ def _protocol_line(info: ClassInfo) -> str:
     ]
     return f"  protocol L{info.line} {info.name} ({info.protocol_base}): {', '.join(ops) or 'no operation recognised'}"
 
-
 def explain_lines(result: ScanResult) -> list[str]:
     """One line per candidate discovery left alone: `path (module): not a client: reason`."""
     return [f"{r.path} ({r.module}): not a client: {r.reason}" for r in result.rejected]

@@ -79,6 +79,10 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
     )
 
 
+def _source_of(state: _State) -> Callable[[str], tuple[str, bytes] | None]:
+    """Dotted module -> (path, bytes) of the repo file defining it (a package's `__init__.py`)."""
+    paths = {module: path for path, module in state.module_of.items() if path.endswith(".py")}
+    return lambda module: (paths[module], state.texts[paths[module]]) if module in paths else None
 def _subclass_chains(state: _State, client_classes: set[str]) -> None:
     """Rejected modules that subclass a client (or a subclass of one, transitively) say so."""
     known = set(client_classes)
@@ -107,12 +111,6 @@ def _extends(state: _State, path: str, client_classes: set[str]) -> bool:
     if bases:
         state.rejected[path] = f"subclasses {', '.join(bases)}: a dependent of that client, not a client module"
     return bool(bases)
-
-
-def _source_of(state: _State) -> Callable[[str], tuple[str, bytes] | None]:
-    """Dotted module -> (path, bytes) of the repo file defining it (a package's `__init__.py`)."""
-    paths = {module: path for path, module in state.module_of.items() if path.endswith(".py")}
-    return lambda module: (paths[module], state.texts[paths[module]]) if module in paths else None
 
 
 def _module_name(state: _State, path: str) -> str:
