@@ -31,7 +31,9 @@ path_arg = click.argument("path", type=click.Path(path_type=Path), callback=_exi
 _shim_opt = click.option(
     "--shim", type=click.Choice(["alias", "reexport"]), default=None, help="How the old module path keeps working."
 )
-_output_opt = click.option("--output", default=None, help="Where the generated package goes, relative to PATH.")
+_output_opt = click.option(
+    "--output", default=None, help="Where the generated package goes, relative to the project folder."
+)
 _parity_opt = click.option(
     "--parity/--no-parity", default=True, show_default=True, help="Record and verify behaviour parity."
 )
@@ -46,9 +48,12 @@ def _fail(lines: list[str]) -> None:
 def _run(path: Path, shim: str | None, output: str | None, parity: bool) -> Outcome:
     from genmigrate.engine import MigrationError, migrate  # the engine loads LibCST: only when needed
 
-    root = path.resolve()
+    from genmigrate.discover.importroot import locate
+
+    where = locate(path)
+    root = where.root
     try:
-        config: Config = load_config(root).merged(shim=shim, output=output)
+        config: Config = load_config(where.config_dir).merged(shim=shim, output=output).within(where.project)
         outcome = migrate(root, config, parity=parity)
     except ConfigError as exc:
         _fail([str(exc)])
@@ -122,7 +127,9 @@ def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | Non
 
     Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
     """
-    root = path.resolve()
+    from genmigrate.discover.importroot import locate
+
+    root = locate(path).root
     recovery = recover(root)
     if recovery.action != "none":
         click.echo(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)", err=True)

@@ -263,7 +263,13 @@ def _default_output(clients: list[ClientModule], existing: tuple[ModuleMove, ...
         if len(set(parts)) != 1:
             break
         common.append(parts[0])
-    return posixpath.join(import_root, *common, "components", "generator") if import_root or common else "components/generator"
+    if "components" in common:
+        # Clients already inside a `components` package (`pkg/components/model_client/`): the
+        # generator goes next to them in it (`pkg/components/generator/`), not one level deeper.
+        common = common[: len(common) - common[::-1].index("components")]
+    else:
+        common.append("components")
+    return posixpath.join(import_root, *common, "generator")
 
 
 def _dotted(path: str, import_root: str) -> str:

@@ -59,6 +59,7 @@ def render(result: ScanResult, console: Console) -> None:
             for line in _details(client):
                 console.print(line, markup=False, highlight=False)
         console.print()
+        console.print(f"import root: {result.import_root} ({result.import_root_from})", markup=False, highlight=False)
     console.print(summary_line(result), markup=False, highlight=False)
 
 
