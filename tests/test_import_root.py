@@ -15,16 +15,9 @@ from genmigrate.config import Config
 from genmigrate.discover import discover
 from genmigrate.discover.importroot import ImportRoots, locate
 from genmigrate.plan import make_plan
+from tests.trees import CLIENT, write_tree
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
-CLIENT = (
-    "import openai\n\n\n"
-    "class {name}:\n"
-    "    def __init__(self) -> None:\n"
-    "        self.client = openai.OpenAI()\n\n"
-    "    def chat(self, messages):\n"
-    "        return self.client.chat.completions.create(model='m', messages=messages)\n"
-)
 
 
 def _git_init(root: Path) -> None:
@@ -35,12 +28,6 @@ def _scan_json(path: Path) -> dict:  # type: ignore[type-arg]
     result = CliRunner().invoke(main, ["scan", "--json", str(path)])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
 
 
 def test_bundled_fixture_scans_the_same_from_repo_project_and_package(tmp_path: Path) -> None:
@@ -64,7 +51,7 @@ def test_bundled_fixture_scans_the_same_from_repo_project_and_package(tmp_path: 
 
 def _framework(repo: Path) -> None:
     model_client = "proj/src/pkg/components/model_client"
-    _write(repo, {
+    write_tree(repo, {
         "proj/pyproject.toml": '[project]\nname = "pkg"\n\n[tool.setuptools.packages.find]\nwhere = ["src"]\n',
         "proj/src/pkg/__init__.py": "",
         "proj/src/pkg/components/__init__.py": "",
@@ -118,7 +105,7 @@ def test_without_git_a_package_folder_is_widened_to_its_project(tmp_path: Path) 
 
 def test_a_work_tree_with_two_projects_is_not_widened_to(tmp_path: Path) -> None:
     _framework(tmp_path)
-    _write(tmp_path, {"other/setup.py": "from setuptools import setup\n\nsetup()\n"})
+    write_tree(tmp_path, {"other/setup.py": "from setuptools import setup\n\nsetup()\n"})
     _git_init(tmp_path)
     assert locate(tmp_path / "proj" / "src" / "pkg").root == (tmp_path / "proj").resolve()
     assert locate(tmp_path).project == ""
