@@ -12,6 +12,9 @@ from genmigrate.discover import discover
 from genmigrate.model import ClientModule, ScanResult
 from tests.trees import write_tree
 
+# The migrated fixture app is built once per session for every test module that uses it.
+pytest_plugins = ("servers.migrated",)
+
 Files = Mapping[str, "str | bytes"]
 
 

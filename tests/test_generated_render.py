@@ -20,7 +20,8 @@ from genmigrate.generated import (
     render_package,
     wrapper_operations,
 )
-from genmigrate.model import GENERATED_MARKER, MethodInfo
+from genmigrate.marker import GENERATED_MARKER
+from genmigrate.model import MethodInfo
 
 PROVIDERS = (
     LegacyProvider("openai", "openai_modelclient.py", "OpenAIClient", "modelclient"),
@@ -30,7 +31,7 @@ PROVIDERS = (
 )
 SDKS = ("openai", "anthropic", "boto3", "botocore", "adalflow", "ollama", "dashscope", "httpx")
 SDKS += ("httpx2", "requests", "aiohttp", "keyring")
-MODE = black.Mode(line_length=100)
+MODE = black.Mode()  # black with no configuration: what a repo without one checks
 
 
 def _context() -> PackageContext:

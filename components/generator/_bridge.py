@@ -9,7 +9,7 @@ A stream is always created and consumed on one loop, and a sync stream on one th
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 # asyncio and concurrent.futures cost more to import than this whole package, and code that never
 # goes async never needs them: each function imports them on first use.
@@ -96,8 +96,11 @@ async def iterate_async(make: Callable[[], Iterator[T]]) -> AsyncIterator[T]:
     try:
         stream = await loop.run_in_executor(pool, make)
         try:
-            while (item := await loop.run_in_executor(pool, next, stream, _DONE)) is not _DONE:
-                yield item
+            while True:
+                item = await loop.run_in_executor(pool, next, stream, _DONE)
+                if item is _DONE:
+                    return
+                yield cast(T, item)
         finally:
             close = getattr(stream, "close", None)
             if close is not None:

@@ -79,12 +79,18 @@ class QuotaExhaustedError(RateLimitError):
     retryable = False  # waiting does not refill a billing quota
 
 
-class TimeoutError(GeneratorError):  # noqa: A001 - the unified name, distinct from the builtin
+class TimeoutError(GeneratorError):  # noqa: A001 - unified name, not the builtin
     retryable = True
 
 
-class ConnectionError(GeneratorError):  # noqa: A001 - the unified name, distinct from the builtin
+class ConnectionError(GeneratorError):  # noqa: A001 - unified name, not the builtin
     retryable = True
+
+
+class DeadlineExceededError(TimeoutError):
+    """The call's deadline (`timeout`) passed; ends retries and fallbacks alike."""
+
+    retryable = False
 
 
 class UnavailableError(GeneratorError):
@@ -104,7 +110,9 @@ class CircuitOpenError(UnavailableError):
 class UnsupportedOperation(GeneratorError):
     def __init__(self, provider: str, capability: str, detail: str = "") -> None:
         extra = f": {detail}" if detail else ""
-        super().__init__(f"{capability} is not supported by this client{extra}", provider=provider)
+        super().__init__(
+            f"{capability} is not supported by this client{extra}", provider=provider
+        )
         self.capability = capability
 
 
@@ -183,7 +191,10 @@ _MESSAGES: tuple[tuple[str, type[GeneratorError]], ...] = (
         r"|too many (input )?tokens|reduce the length",
         ContextWindowExceededError,
     ),
-    (r"content[_ ](filter|policy|management)|safety system|inappropriate", ContentFilterError),
+    (
+        r"content[_ ](filter|policy|management)|safety system|inappropriate",
+        ContentFilterError,
+    ),
     (r"insufficient[_ ]quota|exceeded your current quota|billing", QuotaExhaustedError),
     (r"rate[_ ]?limit|too many requests|throttl", RateLimitError),
     (r"overloaded", OverloadedError),
@@ -237,7 +248,9 @@ def _pick_class(
     provider: str, status: int | None, code: str | None, message: str, kind: type
 ) -> type[GeneratorError]:
     base = _by_code(provider, code) or _by_status(status)
-    refined = next((cls for rx, cls in _MESSAGES if re.search(rx, message, re.IGNORECASE)), None)
+    refined = next(
+        (cls for rx, cls in _MESSAGES if re.search(rx, message, re.IGNORECASE)), None
+    )
     if refined is not None and (base is None or issubclass(refined, base)):
         return refined
     return base or _by_type(kind) or ProviderError
@@ -259,7 +272,11 @@ def _by_status(status: int | None) -> type[GeneratorError] | None:
         return None
     if status in _STATUS:
         return _STATUS[status]
-    return UnavailableError if status >= 500 else (InvalidRequestError if status >= 400 else None)
+    return (
+        UnavailableError
+        if status >= 500
+        else (InvalidRequestError if status >= 400 else None)
+    )
 
 
 def _by_type(kind: type) -> type[GeneratorError] | None:
@@ -283,7 +300,8 @@ def _status_of(exc: BaseException) -> int | None:
         getattr(exc, "http_status", None),
     )
     return next(
-        (int(c) for c in candidates if isinstance(c, int) and not isinstance(c, bool)), None
+        (int(c) for c in candidates if isinstance(c, int) and not isinstance(c, bool)),
+        None,
     )
 
 
@@ -308,7 +326,9 @@ def _message_of(exc: BaseException) -> str:
 
 def _retry_after_of(exc: BaseException) -> float | None:
     response = getattr(exc, "response", None)
-    headers = _get(response, "headers") or _get(_get(response, "ResponseMetadata"), "HTTPHeaders")
+    headers = _get(response, "headers") or _get(
+        _get(response, "ResponseMetadata"), "HTTPHeaders"
+    )
     if headers is None:
         return None
     millis = _header(headers, "retry-after-ms")
@@ -337,7 +357,10 @@ def _parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
-    from datetime import datetime, timezone  # HTTP-date values are rare: import on demand
+    from datetime import (
+        datetime,
+        timezone,
+    )  # HTTP-date values are rare: import on demand
     from email.utils import parsedate_to_datetime
 
     try:

@@ -22,7 +22,12 @@ class CallContext:
     attempt: int = 0
     call_id: int = field(default_factory=lambda: next(_ids))
     started: float = field(default_factory=time.monotonic)
-    extra: dict[str, Any] = field(default_factory=dict)  # free space for hook implementations
+    deadline: float | None = (
+        None  # on the manager's clock; shared by retries and fallbacks
+    )
+    extra: dict[str, Any] = field(
+        default_factory=dict
+    )  # free space for hook implementations
 
 
 Hook = Callable[[CallContext, Any], None]
@@ -48,4 +53,6 @@ class Hooks:
             except Exception:  # an observer must not break the call it observes
                 import logging
 
-                logging.getLogger(__package__ or __name__).exception("%s hook failed", event)
+                logging.getLogger(__package__ or __name__).exception(
+                    "%s hook failed", event
+                )

@@ -40,7 +40,9 @@ class ModelInfo:
 
 DEFAULT_MODELS: tuple[ModelInfo, ...] = (
     ModelInfo("gpt-4o", "openai", 128_000, 16_384, True, True, True, aliases=("4o",)),
-    ModelInfo("gpt-4o-mini", "openai", 128_000, 16_384, True, True, True, aliases=("4o-mini",)),
+    ModelInfo(
+        "gpt-4o-mini", "openai", 128_000, 16_384, True, True, True, aliases=("4o-mini",)
+    ),
     ModelInfo("gpt-4.1", "openai", 1_047_576, 32_768, True, True, True),
     ModelInfo("o3", "openai", 200_000, 100_000, True, True, True, api="responses"),
     ModelInfo("o4-mini", "openai", 200_000, 100_000, True, True, True, api="responses"),
@@ -108,7 +110,11 @@ def _chat_message(message: Message) -> dict[str, Any]:
         out["tool_call_id"] = message.tool_call_id
     if message.tool_calls:
         out["tool_calls"] = [
-            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+            {
+                "id": c.id,
+                "type": "function",
+                "function": {"name": c.name, "arguments": c.arguments},
+            }
             for c in message.tool_calls
         ]
     return out
@@ -150,4 +156,8 @@ def to_responses_input(messages: Iterable[Message]) -> list[dict[str, Any]]:
 
 
 def convert_messages(messages: Iterable[Message], api: Api) -> list[dict[str, Any]]:
-    return to_responses_input(messages) if api == "responses" else to_chat_messages(messages)
+    return (
+        to_responses_input(messages)
+        if api == "responses"
+        else to_chat_messages(messages)
+    )

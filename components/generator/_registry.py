@@ -2,7 +2,8 @@
 """Lazy provider registry and the per-(provider, config) instance pool.
 
 Providers are dotted paths (relative ones resolve against this package) imported on first use;
-third-party packages can add providers under the `genmigrate.generators` entry-point group.
+third-party packages can add providers under the `genmigrate.generators` entry-point group,
+read only when the manager's `entry_points=True` setting asks for it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ ENTRY_POINT_GROUP = "genmigrate.generators"
 
 
 class ProviderRegistry:
-    def __init__(self, targets: Mapping[str, str], package: str, entry_points: bool = True) -> None:
+    def __init__(
+        self, targets: Mapping[str, str], package: str, entry_points: bool = False
+    ) -> None:
         self._package = package
         self._targets: dict[str, str | type[BaseGenerator]] = dict(targets)
         self._use_entry_points = entry_points
@@ -40,13 +43,17 @@ class ProviderRegistry:
             target = self._targets.get(name)
             entry = self._installed().get(name) if target is None else None
         if entry is not None:
-            return entry.load()
+            loaded: type[BaseGenerator] = entry.load()
+            return loaded
         if target is None:
-            raise NotFoundError(f"unknown provider {name!r}; registered: {', '.join(self.names())}")
+            raise NotFoundError(
+                f"unknown provider {name!r}; registered: {', '.join(self.names())}"
+            )
         if isinstance(target, str):
             module_name, _, attribute = target.partition(":")
             module = importlib.import_module(module_name, package=self._package)
-            return getattr(module, attribute)
+            found: type[BaseGenerator] = getattr(module, attribute)
+            return found
         return target
 
     def _installed(self) -> dict[str, Any]:

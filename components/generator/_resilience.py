@@ -54,13 +54,17 @@ DEFAULT_FALLBACK_ON: tuple[type[GeneratorError], ...] = (
 @dataclass(frozen=True)
 class BreakerSettings:
     failure_threshold: int = 5  # consecutive retryable failures that open the circuit
-    reset_timeout: float = 30.0  # seconds open before one half-open probe is let through
+    reset_timeout: float = (
+        30.0  # seconds open before one half-open probe is let through
+    )
 
 
 class CircuitBreaker:
     """closed -> open after N failures -> half-open (one probe) -> closed or open again."""
 
-    def __init__(self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic
+    ):
         self._settings = settings
         self._clock = clock
         self._lock = threading.Lock()
@@ -94,7 +98,9 @@ class CircuitBreaker:
             if state == "half-open" and not self._probing:
                 self._probing = True
                 return
-        raise CircuitOpenError(f"circuit open, not calling ({state})", provider=provider)
+        raise CircuitOpenError(
+            f"circuit open, not calling ({state})", provider=provider
+        )
 
     def record_success(self) -> None:
         with self._lock:
@@ -105,7 +111,9 @@ class CircuitBreaker:
     def record_failure(self, error: GeneratorError) -> None:
         if not error.is_retryable:
             with self._lock:
-                self._probing = False  # the provider answered; only transient failures count
+                self._probing = (
+                    False  # the provider answered; only transient failures count
+                )
             return
         with self._lock:
             self._failures += 1
@@ -117,7 +125,9 @@ class CircuitBreaker:
 class BreakerBoard:
     """One breaker per (provider, model), created on first use."""
 
-    def __init__(self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic
+    ):
         self._settings = settings
         self._clock = clock
         self._lock = threading.Lock()

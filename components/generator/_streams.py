@@ -29,12 +29,16 @@ def prime(context: CallContext, stream: Iterator[StreamChunk]) -> PrimedStream:
     return PrimedStream(context, next(iterator, None), iterator)
 
 
-async def aprime(context: CallContext, stream: AsyncIterator[StreamChunk]) -> PrimedStream:
+async def aprime(
+    context: CallContext, stream: AsyncIterator[StreamChunk]
+) -> PrimedStream:
     iterator = aiter(stream)
     return PrimedStream(context, await anext(iterator, None), iterator)
 
 
-def follow(primed: PrimedStream, hooks: Hooks, breakers: BreakerBoard) -> Iterator[StreamChunk]:
+def follow(
+    primed: PrimedStream, hooks: Hooks, breakers: BreakerBoard
+) -> Iterator[StreamChunk]:
     ctx = primed.context
     try:
         if primed.first is None:
@@ -45,7 +49,7 @@ def follow(primed: PrimedStream, hooks: Hooks, breakers: BreakerBoard) -> Iterat
             hooks.emit("chunk", ctx, chunk)
             yield chunk
     except Exception as exc:
-        raise _failed(ctx, exc, hooks, breakers)
+        raise _failed(ctx, exc, hooks, breakers) from exc
     finally:
         close = getattr(primed.rest, "close", None)
         if close is not None:
@@ -65,14 +69,16 @@ async def afollow(
             hooks.emit("chunk", ctx, chunk)
             yield chunk
     except Exception as exc:
-        raise _failed(ctx, exc, hooks, breakers)
+        raise _failed(ctx, exc, hooks, breakers) from exc
     finally:
         aclose = getattr(primed.rest, "aclose", None)
         if aclose is not None:
             await aclose()
 
 
-def _failed(ctx: CallContext, exc: Exception, hooks: Hooks, breakers: BreakerBoard) -> Exception:
+def _failed(
+    ctx: CallContext, exc: Exception, hooks: Hooks, breakers: BreakerBoard
+) -> Exception:
     """Map, count and report a mid-stream failure; the original stays the mapped error's cause."""
     error = classify(exc, ctx.provider)
     breakers.get(ctx.provider, ctx.model).record_failure(error)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 Role = Literal["system", "user", "assistant", "tool"]
 Api = Literal["chat", "responses"]
@@ -39,7 +39,7 @@ class ImagePart:
         return base64.b64encode(self.data or b"").decode("ascii")
 
 
-Part = Union[TextPart, ImagePart]
+Part = TextPart | ImagePart
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,9 @@ class Message:
 
     @property
     def parts(self) -> tuple[Part, ...]:
-        return (TextPart(self.content),) if isinstance(self.content, str) else self.content
+        return (
+            (TextPart(self.content),) if isinstance(self.content, str) else self.content
+        )
 
     @property
     def text(self) -> str:
@@ -98,7 +100,9 @@ class GenerationRequest:
     # OpenAI-style: {"type": "json_object"} or {"type": "json_schema", "json_schema": {...}}
     response_format: dict[str, Any] | None = None
     stop: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)  # passed through to the provider as is
+    extra: dict[str, Any] = field(
+        default_factory=dict
+    )  # passed through to the provider as is
     api: Api | None = None  # chosen by the model registry when None
 
     @classmethod
@@ -202,7 +206,9 @@ class Capabilities:
     """What an adapter (and the model behind it) can do; check before calling."""
 
     streaming: bool = False
-    async_: bool = False  # native async calls; without it async runs the sync call in a thread
+    async_: bool = (
+        False  # native async calls; without it async runs the sync call in a thread
+    )
     tools: bool = False
     json_schema: bool = False
     vision: bool = False
@@ -212,5 +218,7 @@ class Capabilities:
 
     def supports(self, name: str) -> bool:
         if name not in CAPABILITY_NAMES:
-            raise ValueError(f"unknown capability {name!r}; expected one of {CAPABILITY_NAMES}")
+            raise ValueError(
+                f"unknown capability {name!r}; expected one of {CAPABILITY_NAMES}"
+            )
         return bool(getattr(self, "async_" if name == "async" else name))

@@ -18,6 +18,7 @@ from ._errors import (
     ConnectionError,
     ContentFilterError,
     ContextWindowExceededError,
+    DeadlineExceededError,
     GeneratorError,
     InvalidRequestError,
     NotFoundError,
@@ -56,6 +57,7 @@ __all__ = [
     "ConnectionError",
     "ContentFilterError",
     "ContextWindowExceededError",
+    "DeadlineExceededError",
     "EmbeddingResult",
     "GenerationRequest",
     "GenerationResult",
@@ -93,6 +95,14 @@ class BaseGenerator:
     legacy_class: ClassVar[type | None] = None
     # Set when the legacy methods retry by themselves (e.g. `@backoff.on_exception`).
     legacy_retries: ClassVar[bool] = False
+    # Seconds the legacy client itself bounds each request by (its constructor's `timeout`,
+    # set by the manager); None: the manager bounds sync calls from a worker thread.
+    request_timeout: float | None = None
+
+    def leave_retries_to_caller(self) -> None:
+        """Called by a manager that retries this generator's calls itself, so that only one
+        layer retries; the rendered adapters then call the legacy methods past their retry
+        decorators. A generator that retries internally may turn that off here."""
 
     def _implements(self, name: str) -> bool:
         return getattr(type(self), name) is not getattr(BaseGenerator, name)
@@ -121,7 +131,9 @@ class BaseGenerator:
         self._require("aembed", "embeddings")
         return run_sync(lambda: self.aembed(texts, model))
 
-    async def aembed(self, texts: Sequence[str], model: str | None = None) -> EmbeddingResult:
+    async def aembed(
+        self, texts: Sequence[str], model: str | None = None
+    ) -> EmbeddingResult:
         self._require("embed", "embeddings")
         return await in_thread(self.embed, texts, model)
 

@@ -22,7 +22,8 @@ main.add_command(parity_cmd)
 @main.command("scan")
 @path_arg
 @click.option("--json", "as_json", is_flag=True, help="Print the scan result as JSON (docs/scan-schema.md).")
-def scan_cmd(path: Path, as_json: bool) -> None:
+@click.option("--explain", is_flag=True, help="Also say why each candidate that is no client module was rejected.")
+def scan_cmd(path: Path, as_json: bool, explain: bool) -> None:
     """Show the legacy client modules under PATH, what they need, what depends on them, what is risky."""
     from rich.console import Console
 
@@ -44,5 +45,5 @@ def scan_cmd(path: Path, as_json: bool) -> None:
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
-        render(result, Console(soft_wrap=True))
+        render(result, Console(soft_wrap=True), explain=explain)
     sys.exit(2 if any(error.fatal for error in result.errors) else 0)

@@ -34,6 +34,8 @@ PACKAGE_FILES: dict[str, str] = {
     "_adapters.py": "_adapters.py.j2",
     "_bridge.py": "_bridge.py.j2",
     "_cache.py": "_cache.py.j2",
+    "_calls.py": "_calls.py.j2",
+    "_config.py": "_config.py.j2",
     "_errors.py": "_errors.py.j2",
     "_hooks.py": "_hooks.py.j2",
     "_models.py": "_models.py.j2",

@@ -1,4 +1,5 @@
-"""The first-line marker of a provider module, which lets a later run read an earlier run back.
+"""The generated-file marker, and the first-line marker of a provider module (which lets a later run
+read an earlier run back).
 
 `# genmigrate: provider-module provider=openai adapter=OpenAIGenerator wraps=OpenAIClient ...`
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 import codecs
 from collections.abc import Mapping
 
-from genmigrate.model import GENERATED_MARKER
-
+# Every file genmigrate writes carries this marker in a comment within its first five lines, so a
+# later scan treats it as generated (never as a legacy client) and re-renders it instead.
+GENERATED_MARKER = "# genmigrate:"
+GENERATED_HEADER = f"{GENERATED_MARKER} generated file - regenerate with genmigrate, do not edit."
 PROVIDER_PREFIX = f"{GENERATED_MARKER} provider-module "
 
 
@@ -27,3 +30,10 @@ def read_provider_header(data: bytes) -> dict[str, str] | None:
         if not line.startswith("#"):
             return None
     return None
+
+
+def is_generated(data: bytes) -> bool:
+    """The generated-output marker appears within the first five lines."""
+    head = data.split(b"\n", 5)[:5]
+    marker = GENERATED_MARKER.encode()
+    return any(marker in line for line in head)

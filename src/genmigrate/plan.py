@@ -14,19 +14,10 @@ from typing import Any
 
 from genmigrate.config import Config, ShimMode
 from genmigrate import marker
+from genmigrate.discover.providers import display_name
 from genmigrate.generated import EMBEDDER_SUFFIX, offered_operations
 from genmigrate.model import ClassInfo, ClientModule, ScanResult
 
-# Display names used for adapter classes; anything else is title-cased.
-_DISPLAY = {
-    "openai": "OpenAI",
-    "azure": "AzureOpenAI",
-    "bedrock": "Bedrock",
-    "dashscope": "Dashscope",
-    "openrouter": "OpenRouter",
-    "ollama": "Ollama",
-    "anthropic": "Anthropic",
-}
 _PROTOCOL_RANK = {"modelclient": 0, "learned": 1, "chat-wrapper": 2, "unknown": 3}
 EMBEDDING_OPERATIONS = frozenset({"embed", "aembed"})
 CONFIG_KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
@@ -214,7 +205,7 @@ def _move(
     moved_names = tuple(name for i in keep for name in by_index[i].defines if i in by_index)
     stem = name.removesuffix(EMBEDDER_SUFFIX) if family == "embedding" else name
     kind, module = ("Embedder", name) if family == "embedding" else ("Generator", f"{name}_generator")
-    adapter = _DISPLAY.get(stem, stem.title().replace("_", "")) + kind
+    adapter = display_name(stem) + kind
     if adapter in moved_names:
         adapter = f"Unified{adapter}"
     return ModuleMove(

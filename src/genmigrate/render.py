@@ -18,12 +18,13 @@ from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 from genmigrate.codemods.rewrite_imports import may_import_moved, rewrite_module_imports
 from genmigrate.codemods.rewrite_patch_targets import may_name_moved, rewrite_module_targets
 from genmigrate.generated import AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
-from genmigrate.model import GENERATED_MARKER, ClientModule, FileChange, ScanResult
+from genmigrate.marker import GENERATED_HEADER
+from genmigrate.model import ClientModule, FileChange, ScanResult
 from genmigrate.plan import MigrationPlan, ModuleMove, provider_header
 from genmigrate.sourcefile import SourceText
 from genmigrate.tree import Tree
 
-COMPONENTS_INIT = f'{GENERATED_MARKER} generated file - regenerate with genmigrate, do not edit.\n"""Generated components."""\n'
+COMPONENTS_INIT = f'{GENERATED_HEADER}\n"""Generated components."""\n'
 
 
 class RenderError(Exception):
