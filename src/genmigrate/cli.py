@@ -31,12 +31,15 @@ def scan_cmd(path: Path, as_json: bool, explain: bool) -> None:
     from genmigrate.discover import discover
     from genmigrate.report import render
 
+    from genmigrate.discover.importroot import locate
+
+    where = locate(path)
     try:
-        config = load_config(path)
+        config = load_config(where.config_dir).within(where.project)
     except ConfigError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    result = discover(path, config)
+    result = discover(where.root, config)
     for error in result.errors:
         click.echo(str(error), err=True)
     if as_json:

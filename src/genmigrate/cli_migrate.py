@@ -34,7 +34,9 @@ path_arg = click.argument("path", type=click.Path(path_type=Path), callback=_exi
 _shim_opt = click.option(
     "--shim", type=click.Choice(["alias", "reexport"]), default=None, help="How the old module path keeps working."
 )
-_output_opt = click.option("--output", default=None, help="Where the generated package goes, relative to PATH.")
+_output_opt = click.option(
+    "--output", default=None, help="Where the generated package goes, relative to the project folder."
+)
 _force_opt = click.option(
     "--force", is_flag=True, help="Overwrite files in the output folder that genmigrate did not generate."
 )
@@ -56,9 +58,12 @@ def _refuse(error: GenmigrateError) -> None:
 def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: bool = False) -> Outcome:
     from genmigrate.engine import migrate  # the engine loads LibCST: only when needed
 
-    root = path.resolve()
+    from genmigrate.discover.importroot import locate
+
+    where = locate(path)
+    root = where.root
     try:
-        config: Config = load_config(root).merged(shim=shim, output=output)
+        config: Config = load_config(where.config_dir).merged(shim=shim, output=output).within(where.project)
         with terminating_cleanly():
             outcome = migrate(root, config, parity=parity, force=force)
     except ConfigError as exc:
@@ -137,7 +142,9 @@ def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | Non
 
     Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
     """
-    root = path.resolve()
+    from genmigrate.discover.importroot import locate
+
+    root = locate(path).root
     try:
         with apply_lock(root) as stale:
             if stale is not None:
