@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from genmigrate.config import Config, ConfigError, load_config
-from genmigrate.model import FileChange
+from genmigrate.outcome_report import document, echo_patch, selected, stat_lines, summary
+from genmigrate.output import current
 from genmigrate.patch import unified_diff
 from genmigrate.write import WriteError, dirty_files, recover, write_changes
 
@@ -35,6 +36,9 @@ _output_opt = click.option("--output", default=None, help="Where the generated p
 _parity_opt = click.option(
     "--parity/--no-parity", default=True, show_default=True, help="Record and verify behaviour parity."
 )
+_json_opt = click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (docs/migration-schema.md) instead."
+)
 
 
 def _fail(lines: list[str]) -> None:
@@ -47,37 +51,18 @@ def _run(path: Path, shim: str | None, output: str | None, parity: bool) -> Outc
     from genmigrate.engine import MigrationError, migrate  # the engine loads LibCST: only when needed
 
     root = path.resolve()
+    out = current()
     try:
         config: Config = load_config(root).merged(shim=shim, output=output)
-        outcome = migrate(root, config, parity=parity)
+        with out.progress():
+            outcome = migrate(root, config, parity=parity)
     except ConfigError as exc:
         _fail([str(exc)])
     except MigrationError as exc:
         _fail([str(p) for p in exc.problems])
     for warning in outcome.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        out.note(f"warning: {warning}")
     return outcome
-
-
-def _summary(changes: list[FileChange], verb: str) -> str:
-    created = sum(c.created for c in changes)
-    return f"{len(changes)} files {verb} ({created} created, {len(changes) - created} modified)"
-
-
-def _echo_diff(patch: bytes) -> None:
-    """Coloured on a terminal; elsewhere the exact bytes, so `genmigrate diff . | git apply` works."""
-    stream = click.get_text_stream("stdout")
-    if not stream.isatty():
-        stream.flush()
-        click.get_binary_stream("stdout").write(patch)
-        return
-    for line in patch.decode("utf-8", "replace").splitlines():
-        if line.startswith(("diff --git", "new file", "+++", "---")):
-            click.secho(line, bold=True)
-        elif line[:1] in "+-@":
-            click.secho(line, fg={"+": "green", "-": "red", "@": "cyan"}[line[0]])
-        else:
-            click.echo(line)
 
 
 def _report_parity(outcome: Outcome) -> None:
@@ -86,14 +71,27 @@ def _report_parity(outcome: Outcome) -> None:
         click.echo(difference, err=True)
 
 
+def _json(command: str, path: Path, outcome: Outcome, parity: bool, written: bool) -> None:
+    checked = {"checked": parity and outcome.plan is not None and bool(outcome.changes),
+               "ok": outcome.parity_ok, "differences": outcome.parity_differences}
+    click.echo(document(command, path.as_posix(), outcome.changes, outcome.warnings, checked, written), nl=False)
+
+
 @click.command("diff")
 @path_arg
+@click.argument("files", nargs=-1)
 @click.option("--patch", "patch_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write a patch file.")
+@click.option("--stat", is_flag=True, help="List the files the migration writes (A created, M modified) instead of the patch.")
+@_json_opt
 @_shim_opt
 @_output_opt
 @_parity_opt
-def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str | None, parity: bool) -> None:
+def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: bool, as_json: bool,
+             shim: str | None, output: str | None, parity: bool) -> None:
     """Print the whole migration of PATH as a unified diff. Writes nothing in PATH.
+
+    FILES (paths, folders or globs such as '*ollama*', after `--`) narrow what is printed; the exit
+    code and --patch always cover the whole migration. With -v the file list comes first, on stderr.
 
     Exit 0: nothing to do; 1: changes pending; 2: error.
     """
@@ -104,8 +102,18 @@ def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str 
             patch_file.write_bytes(patch)
         except OSError as exc:
             _fail([f"{patch_file}:0: cannot write the patch: {exc.strerror}"])
-    _echo_diff(patch)
-    click.echo(_summary(outcome.changes, "would change"), err=True)
+    shown = selected(outcome.changes, files)
+    out = current()
+    if as_json:
+        _json("diff", path, outcome, parity, written=False)
+    elif stat:
+        for line in stat_lines(shown):
+            click.echo(line)
+    else:
+        for line in stat_lines(outcome.changes) if out.verbosity > 0 else []:
+            click.echo(line, err=True)
+        echo_patch(unified_diff(shown) if files else patch, out.color())
+    out.note(summary(outcome.changes, "would change"))
     if not outcome.parity_ok:
         _report_parity(outcome)
     sys.exit(EXIT_PENDING if outcome.changes else EXIT_OK)
@@ -114,10 +122,13 @@ def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str 
 @click.command("apply")
 @path_arg
 @click.option("--allow-dirty", is_flag=True, help="Write even when the git work tree has uncommitted changes.")
+@_json_opt
 @_shim_opt
 @_output_opt
 @_parity_opt
-def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool) -> None:
+def apply_cmd(
+    path: Path, allow_dirty: bool, as_json: bool, shim: str | None, output: str | None, parity: bool
+) -> None:
     """Migrate PATH: verify everything, then write all files or none.
 
     Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
@@ -125,7 +136,7 @@ def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | Non
     root = path.resolve()
     recovery = recover(root)
     if recovery.action != "none":
-        click.echo(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)", err=True)
+        current().note(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)")
     dirty = [] if allow_dirty else dirty_files(root)
     if dirty and recovery.action == "none":
         _fail([f"{dirty[0]}:1: uncommitted changes in the work tree ({len(dirty)} files); commit them or use --allow-dirty"])
@@ -133,11 +144,16 @@ def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | Non
     # completed apply leaves nothing to do and a rolled-back one restored the committed state.
     outcome = _run(root, shim, output, parity)
     if not outcome.parity_ok:
+        if as_json:
+            _json("apply", path, outcome, parity, written=False)
         _report_parity(outcome)
-        click.echo(_summary([], "changed"), err=True)
+        current().note(summary([], "changed"))
         sys.exit(EXIT_PENDING)
     try:
         write_changes(root, outcome.changes)
     except WriteError as exc:
         _fail([str(exc)])
-    click.echo(_summary(outcome.changes, "changed"))
+    if as_json:
+        _json("apply", path, outcome, parity, written=bool(outcome.changes))
+    else:
+        click.echo(summary(outcome.changes, "changed"))

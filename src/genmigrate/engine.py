@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from genmigrate import progress
 from genmigrate.config import Config
 from genmigrate.discover import discover
 from genmigrate.model import FileChange, ScanResult, SourceError
@@ -83,7 +84,8 @@ def migrate(root: Path, config: Config, parity: bool = True) -> Outcome:
 
 
 def _check_idempotent(root: Path, config: Config, changes: list[FileChange]) -> list[SourceError]:
-    again = plan_and_render(root, config, overlay={c.path: c.new for c in changes})
+    with progress.labelled("idempotency check: "):
+        again = plan_and_render(root, config, overlay={c.path: c.new for c in changes})
     return [
         SourceError(c.path, 1, "running the migration again on its own output would change this file")
         for c in again.changes

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genmigrate.config import Config, ShimMode
-from genmigrate import marker
+from genmigrate import marker, progress
 from genmigrate.model import ClassInfo, ClientModule, ScanResult
 
 # Display names used for adapter classes; anything else is title-cased.
@@ -153,7 +153,7 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     package_module = _dotted(package_path, import_root)
     taken = {m.provider for m in existing}
     moves = list(existing)
-    for client in clients:
+    for client in progress.track(clients, "modules planned"):
         name = _unique(client.provider, client, taken)
         taken.add(name)
         moves.append(_move(client, name, config, package_path, package_module))

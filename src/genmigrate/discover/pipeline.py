@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from genmigrate import progress
 from genmigrate.config import Config
 from genmigrate.discover import names
 from genmigrate.discover.clients import Parsed, analyse, extends_other_clients, has_endpoint, worth_full_parse
@@ -71,7 +72,7 @@ def _module_name(state: _State, path: str) -> str:
 
 def _read_and_prefilter(state: _State, listed: list[str]) -> None:
     state.strip_src = "src/__init__.py" not in listed
-    for path in listed:
+    for path in progress.track(listed, "files scanned"):
         if not is_text_candidate(path):
             continue
         try:
