@@ -11,6 +11,8 @@ from servers import wire
 from servers.harness import Recorder, servers
 from servers.migrated import fixture_manager, migrated_app, provider_module
 
+pytestmark = pytest.mark.integration
+
 __all__ = ["migrated_app", "servers"]  # fixtures used by the tests below
 
 BEDROCK_CHAT = "anthropic.claude-3-5-sonnet-20240620-v1:0"

@@ -22,6 +22,8 @@ from genmigrate.generated import (
 )
 from genmigrate.model import GENERATED_MARKER, MethodInfo
 
+pytestmark = pytest.mark.unit
+
 PROVIDERS = (
     LegacyProvider("openai", "openai_modelclient.py", "OpenAIClient", "modelclient"),
     LegacyProvider("anthropic", "anthropic_wrapper.py", "AnthropicChat", "chat-wrapper"),

@@ -18,6 +18,8 @@ from genmigrate import __version__
 from tests.servers.offline import seed_tiktoken_cache
 from tests.test_e2e_apply import CLIENTS, git_copy
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(40)]
+
 CHECKOUT = Path(__file__).resolve().parents[1]
 # What a source distribution must not carry over from a working checkout.
 _NOT_SOURCE = shutil.ignore_patterns(
