@@ -7,7 +7,7 @@ import json
 import pytest
 
 from genmigrate.config import Config
-from genmigrate.model import ClassInfo, ClientModule, Dependent, ScanResult, Statement
+from genmigrate.model import ClassInfo, ClientModule, Dependent, MethodInfo, Operation, ScanResult, Statement
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan, provider_header
 
 pytestmark = pytest.mark.unit
@@ -20,9 +20,14 @@ def _client(path: str, provider: str, classes: list[tuple[str, str]], deps: list
         *[Statement(2 + i, 5 + i, 5 + i, "class", [name]) for i, (name, _) in enumerate(classes)],
         Statement(2 + len(classes), 40, 41, "main-guard", []),
     ]
-    infos = [ClassInfo(name, 5 + i, 5 + i, [], protocol, [], [0, 2 + i]) for i, (name, protocol) in enumerate(classes)]
+    infos = [ClassInfo(name, 5 + i, 5 + i, [], protocol, _methods(protocol), [0, 2 + i]) for i, (name, protocol) in enumerate(classes)]
     module = path[:-3].removeprefix("src/").replace("/", ".")
     return ClientModule(path, module, provider, [], infos, statements, [], deps or [])
+
+
+def _methods(protocol: str) -> list[MethodInfo]:
+    """A plain wrapper has a `chat(messages)`; a class of no known protocol offers nothing."""
+    return [MethodInfo("chat", 6, ["self", "messages"])] if protocol == "chat-wrapper" else []
 
 
 def _scan(*clients: ClientModule) -> ScanResult:

@@ -305,7 +305,7 @@ class GeneratorManager:
         from .base import GenerationRequest
 
         route = self._routes(provider, model)[0]
-        ctx = CallContext("embed", route.provider, self.models.canonical(model))
+        ctx = CallContext("embed", _embedder(route.provider), self.models.canonical(model))
         return ctx, GenerationRequest(messages=(), model=ctx.model)
 
     # -- routing, retries and fallbacks -----------------------------------------------------
@@ -426,6 +426,13 @@ class GeneratorManager:
         self.hooks.emit("retry", ctx, (error, delay))
         ctx.attempt += 1
         return delay
+
+
+def _embedder(provider: str) -> str:
+    """Embed calls go to the provider's embedding family when the package has one
+    (`openai` -> `openai_embedder`); generate and stream stay with its LLM."""
+    family = f"{provider}_embedder"
+    return family if family in PROVIDERS else provider
 
 
 def _as_request(request: GenerationRequest | str, options: Mapping[str, Any]) -> GenerationRequest:

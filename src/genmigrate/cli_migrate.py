@@ -12,6 +12,8 @@ from genmigrate.config import Config, ConfigError, load_config
 from genmigrate.outcome_report import document, echo_patch, selected, stat_lines, summary
 from genmigrate.output import current
 from genmigrate.patch import unified_diff
+from genmigrate.children import deferred_signals, terminating_cleanly
+from genmigrate.lock import LockHeld, apply_lock
 from genmigrate.write import WriteError, dirty_files, recover, write_changes
 
 if TYPE_CHECKING:
@@ -33,6 +35,9 @@ _shim_opt = click.option(
     "--shim", type=click.Choice(["alias", "reexport"]), default=None, help="How the old module path keeps working."
 )
 _output_opt = click.option("--output", default=None, help="Where the generated package goes, relative to PATH.")
+_force_opt = click.option(
+    "--force", is_flag=True, help="Overwrite files in the output folder that genmigrate did not generate."
+)
 _parity_opt = click.option(
     "--parity/--no-parity", default=True, show_default=True, help="Record and verify behaviour parity."
 )
@@ -47,15 +52,15 @@ def _fail(lines: list[str]) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def _run(path: Path, shim: str | None, output: str | None, parity: bool) -> Outcome:
+def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: bool = False) -> Outcome:
     from genmigrate.engine import MigrationError, migrate  # the engine loads LibCST: only when needed
 
     root = path.resolve()
     out = current()
     try:
         config: Config = load_config(root).merged(shim=shim, output=output)
-        with out.progress():
-            outcome = migrate(root, config, parity=parity)
+        with terminating_cleanly(), out.progress():
+            outcome = migrate(root, config, parity=parity, force=force)
     except ConfigError as exc:
         _fail([str(exc)])
     except MigrationError as exc:
@@ -86,8 +91,9 @@ def _json(command: str, path: Path, outcome: Outcome, parity: bool, written: boo
 @_shim_opt
 @_output_opt
 @_parity_opt
+@_force_opt
 def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: bool, as_json: bool,
-             shim: str | None, output: str | None, parity: bool) -> None:
+             shim: str | None, output: str | None, parity: bool, force: bool) -> None:
     """Print the whole migration of PATH as a unified diff. Writes nothing in PATH.
 
     FILES (paths, folders or globs such as '*ollama*', after `--`) narrow what is printed; the exit
@@ -95,7 +101,7 @@ def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: 
 
     Exit 0: nothing to do; 1: changes pending; 2: error.
     """
-    outcome = _run(path, shim, output, parity)
+    outcome = _run(path, shim, output, parity, force)
     patch = unified_diff(outcome.changes)
     if patch_file is not None:
         try:
@@ -126,14 +132,28 @@ def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: 
 @_shim_opt
 @_output_opt
 @_parity_opt
-def apply_cmd(
-    path: Path, allow_dirty: bool, as_json: bool, shim: str | None, output: str | None, parity: bool
-) -> None:
+@_force_opt
+def apply_cmd(path: Path, allow_dirty: bool, as_json: bool, shim: str | None, output: str | None, parity: bool,
+              force: bool) -> None:
     """Migrate PATH: verify everything, then write all files or none.
 
     Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
     """
     root = path.resolve()
+    try:
+        with apply_lock(root) as stale:
+            if stale is not None:
+                click.echo(f"took over the lock left by pid {stale}, which no longer holds it", err=True)
+            _apply(root, allow_dirty, shim, output, parity, force, as_json)
+    except LockHeld as exc:
+        _fail([str(exc)])
+    except OSError as exc:  # the lock file cannot be created (a read-only tree, ...)
+        _fail([f"{exc.filename or root}:1: cannot take the apply lock: {exc.strerror}"])
+
+
+def _apply(
+    root: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool, force: bool, as_json: bool
+) -> None:
     recovery = recover(root)
     if recovery.action != "none":
         current().note(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)")
@@ -142,18 +162,19 @@ def apply_cmd(
         _fail([f"{dirty[0]}:1: uncommitted changes in the work tree ({len(dirty)} files); commit them or use --allow-dirty"])
     # After a recovered interrupted apply the tree is dirty with our own writes: go on, since a
     # completed apply leaves nothing to do and a rolled-back one restored the committed state.
-    outcome = _run(root, shim, output, parity)
+    outcome = _run(root, shim, output, parity, force)
     if not outcome.parity_ok:
         if as_json:
-            _json("apply", path, outcome, parity, written=False)
+            _json("apply", root, outcome, parity, written=False)
         _report_parity(outcome)
         current().note(summary([], "changed"))
         sys.exit(EXIT_PENDING)
     try:
-        write_changes(root, outcome.changes)
+        with deferred_signals():  # a SIGTERM now waits for the last rename
+            write_changes(root, outcome.changes)
     except WriteError as exc:
         _fail([str(exc)])
     if as_json:
-        _json("apply", path, outcome, parity, written=bool(outcome.changes))
+        _json("apply", root, outcome, parity, written=bool(outcome.changes))
     else:
         click.echo(summary(outcome.changes, "changed"))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from genmigrate.model import OPERATIONS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -29,13 +31,15 @@ class Config:
     exclude: tuple[str, ...] = ()
     # Provider name overrides: legacy module (dotted name or relative path) -> provider name.
     providers: dict[str, str] = field(default_factory=dict)
+    # Protocol mappings stated by the user: dotted base or client class -> {operation: method}.
+    protocols: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def merged(self, **flags: Any) -> Config:
         """Return a copy with every flag that is not None applied (CLI flags beat the file)."""
         return replace(self, **{k: v for k, v in flags.items() if v is not None})
 
 
-_KEYS = {"output", "shim", "exclude", "providers"}
+_KEYS = {"output", "shim", "exclude", "providers", "protocols"}
 
 
 def load_config(root: Path) -> Config:
@@ -70,7 +74,37 @@ def load_config(root: Path) -> Config:
     output = table.get("output")
     if output is not None and not isinstance(output, str):
         raise ConfigError(f"{path}:{line}: output must be a path string")
-    return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers))
+    protocols = _protocols(table.get("protocols", {}), path, text, line)
+    return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers), protocols=protocols)
+
+
+def _protocols(table: Any, path: Path, text: str, line: int) -> dict[str, dict[str, str]]:
+    """`"pkg.llms.base.LLMBase" = { generate = "generate_response" }` entries, checked one by one."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}:{line}: protocols must map class names to {{operation = method}} tables")
+    checked: dict[str, dict[str, str]] = {}
+    for name, mapping in table.items():
+        where = f"{path}:{_key_line(text, name, line)}"
+        if not all(part.isidentifier() for part in name.split(".")) or "." not in name:
+            raise ConfigError(f"{where}: protocols key {name!r} is not a dotted class name (module.Class)")
+        if not isinstance(mapping, dict) or not mapping:
+            raise ConfigError(f"{where}: protocols[{name!r}] must be a table like {{ generate = \"method\" }}")
+        for op, method in mapping.items():
+            if op not in OPERATIONS:
+                raise ConfigError(f"{where}: protocols[{name!r}]: unknown operation {op!r} (expected one of {', '.join(OPERATIONS)})")
+            if not isinstance(method, str) or not method.isidentifier():
+                raise ConfigError(f"{where}: protocols[{name!r}].{op} must be a method name, not {method!r}")
+        checked[name] = dict(mapping)
+    return checked
+
+
+def _key_line(text: str, key: str, default: int) -> int:
+    """The line that names `key` (quoted or bare), else `default`."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped.startswith((f'"{key}"', f"'{key}'", f"{key} ", f"{key}=", f"[tool.genmigrate.protocols.\"{key}\"]")):
+            return number
+    return default
 
 
 def _error_line(message: str) -> int:

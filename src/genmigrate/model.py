@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 SCHEMA_VERSION = 1
 
-Protocol = Literal["modelclient", "chat-wrapper", "unknown"]
+Protocol = Literal["modelclient", "chat-wrapper", "base-class", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,25 @@ class MethodInfo:
     is_async: bool = False
     is_generator: bool = False  # contains `yield` directly in its body
     decorators: list[str] = field(default_factory=list)  # decorator source, without `@`
+    # The body does nothing: only a docstring, `pass`, `...` or `raise NotImplementedError`.
+    stub: bool = False
+
+
+# The unified operations a generated adapter can offer, in the order adapters define them.
+OPERATIONS = ("generate", "agenerate", "stream", "astream", "embed", "aembed")
+
+
+@dataclass
+class Operation:
+    """One unified operation a class really offers, mapped onto one of its methods."""
+
+    name: str  # generate | agenerate | stream | astream | embed | aembed
+    method: str  # the legacy method called
+    input: str  # messages | prompt | text (one call per text) | texts
+    stream_flag: str = ""  # keyword passed as True to make `method` stream (e.g. "stream")
+    options: list[str] = field(default_factory=list)  # the method's other named parameters, sorted
+    any_option: bool = False  # the method takes **kwargs
+    is_generator: bool = False  # the method itself yields (rather than returning an iterator)
 
 
 @dataclass
@@ -49,6 +68,11 @@ class ClassInfo:
     protocol: Protocol
     methods: list[MethodInfo]  # in source order; a duplicated definition appears twice
     needs: list[int]  # indexes into ClientModule.statements this class needs, transitively, sorted
+    # protocol "base-class": the repo-local base that defines the protocol, and what it maps to.
+    protocol_base: str = ""
+    operations: list[Operation] = field(default_factory=list)
+    # `ModelType` members the class body names (AdalFlow clients), e.g. ["EMBEDDER", "LLM"].
+    model_types: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -121,7 +145,11 @@ class ScanResult:
                 **{
                     **d,
                     "classes": [
-                        ClassInfo(**{**c, "methods": [MethodInfo(**m) for m in c["methods"]]})
+                        ClassInfo(**{
+                            **c,
+                            "methods": [MethodInfo(**m) for m in c["methods"]],
+                            "operations": [Operation(**o) for o in c.get("operations", [])],
+                        })
                         for c in d["classes"]
                     ],
                     "statements": [Statement(**s) for s in d["statements"]],

@@ -11,6 +11,7 @@ from typing import Any
 
 from genmigrate.config import Config, ShimMode
 from genmigrate import marker, progress
+from genmigrate.generated import EMBEDDER_SUFFIX, offered_operations
 from genmigrate.model import ClassInfo, ClientModule, ScanResult
 
 # Display names used for adapter classes; anything else is title-cased.
@@ -23,7 +24,8 @@ _DISPLAY = {
     "ollama": "Ollama",
     "anthropic": "Anthropic",
 }
-_PROTOCOL_RANK = {"modelclient": 0, "chat-wrapper": 1, "unknown": 2}
+_PROTOCOL_RANK = {"modelclient": 0, "learned": 1, "chat-wrapper": 2, "unknown": 3}
+EMBEDDING_OPERATIONS = frozenset({"embed", "aembed"})
 CONFIG_KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
 
 
@@ -44,6 +46,9 @@ class ModuleMove:
     protocol: str
     keep: tuple[int, ...]  # indexes of module-level statements that move
     moved_names: tuple[str, ...]  # names the moved statements define
+    # "embedding" when the primary class only embeds (module `<provider>_embedder.py`, routed by
+    # the manager's embed calls), else "llm" (`<provider>_generator.py`).
+    family: str = "llm"
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ def provider_header(move: ModuleMove, import_root: str) -> str:
             "adapter": move.adapter_class,
             "wraps": move.primary_class,
             "protocol": move.protocol,
+            **({"family": move.family} if move.family != "llm" else {}),
             "classes": ",".join(move.classes),
             "moved-from": move.source_path,
             "import-root": import_root or ".",
@@ -134,6 +140,7 @@ def existing_moves(scan: ScanResult, read: Callable[[str], bytes | None]) -> tup
                     protocol=fields["protocol"],
                     keep=(),
                     moved_names=(),
+                    family=fields.get("family", "llm"),
                 )
             )
         except KeyError as exc:
@@ -154,9 +161,10 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     taken = {m.provider for m in existing}
     moves = list(existing)
     for client in progress.track(clients, "modules planned"):
-        name = _unique(client.provider, client, taken)
+        family = _family(client)
+        name = _unique(client.provider, client, taken, family)
         taken.add(name)
-        moves.append(_move(client, name, config, package_path, package_module))
+        moves.append(_move(client, name, config, package_path, package_module, family))
     moved_modules = {m.source_module for m in moves}
     rewrites = _rewrites(clients, moved_modules)
     return MigrationPlan(
@@ -166,14 +174,31 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
         import_root=import_root,
         shim=config.shim,
         tests_dir="tests/parity",
-        moves=tuple(moves),
+        moves=tuple(sorted(moves, key=lambda m: m.target_path)),  # a pure function of the tree
         rewrites=rewrites,
     )
 
 
-def _move(client: ClientModule, name: str, config: Config, package_path: str, package_module: str) -> ModuleMove:
+def _family(client: ClientModule) -> str:
+    """ "embedding" when the class the adapter wraps only embeds; a client no adapter could call
+    anything on is refused here, before anything is rendered."""
     if not client.classes:
         raise PlanError(f"{client.path}:1: no class to extract")
+    primary = _primary(client.classes)
+    ops = offered_operations(
+        primary.protocol, tuple(primary.methods), tuple(primary.operations), tuple(primary.model_types)
+    )
+    if not ops:
+        raise PlanError(
+            f"{client.path}:{primary.line}: class {primary.name}: no operation recognised; "
+            "state it in [tool.genmigrate.protocols] or exclude the file"
+        )
+    return "embedding" if ops <= EMBEDDING_OPERATIONS else "llm"
+
+
+def _move(
+    client: ClientModule, name: str, config: Config, package_path: str, package_module: str, family: str
+) -> ModuleMove:
     primary = _primary(client.classes)
     if config.shim == "alias":
         keep = tuple(s.index for s in client.statements)
@@ -183,21 +208,24 @@ def _move(client: ClientModule, name: str, config: Config, package_path: str, pa
         keep = tuple(sorted(needed))
     by_index = {s.index: s for s in client.statements}
     moved_names = tuple(name for i in keep for name in by_index[i].defines if i in by_index)
-    adapter = _DISPLAY.get(name, name.title().replace("_", "")) + "Generator"
+    stem = name.removesuffix(EMBEDDER_SUFFIX) if family == "embedding" else name
+    kind, module = ("Embedder", name) if family == "embedding" else ("Generator", f"{name}_generator")
+    adapter = _DISPLAY.get(stem, stem.title().replace("_", "")) + kind
     if adapter in moved_names:
         adapter = f"Unified{adapter}"
     return ModuleMove(
         source_path=client.path,
         source_module=client.module,
         provider=name,
-        target_path=f"{package_path}/providers/{name}_generator.py",
-        target_module=f"{package_module}.providers.{name}_generator",
+        target_path=f"{package_path}/providers/{module}.py",
+        target_module=f"{package_module}.providers.{module}",
         classes=tuple(c.name for c in client.classes),
         primary_class=primary.name,
         adapter_class=adapter,
         protocol=primary.protocol,
         keep=keep,
         moved_names=moved_names,
+        family=family,
     )
 
 
@@ -205,16 +233,18 @@ def _primary(classes: list[ClassInfo]) -> ClassInfo:
     return min(enumerate(classes), key=lambda ic: (_PROTOCOL_RANK[ic[1].protocol], ic[0]))[1]
 
 
-def _unique(provider: str, client: ClientModule, taken: set[str]) -> str:
-    """A registry name for the module: its provider, else its file stem (`xai_client` -> `xai`)."""
-    if provider not in taken:
-        return provider
+def _unique(provider: str, client: ClientModule, taken: set[str], family: str = "llm") -> str:
+    """A registry name for the module: its provider, else its file stem (`xai_client` -> `xai`);
+    embedders get the family suffix (`openai_embedder`), so the two families never collide."""
+    family_suffix = EMBEDDER_SUFFIX if family == "embedding" else ""
+    if provider + family_suffix not in taken:
+        return provider + family_suffix
     stem = posixpath.splitext(posixpath.basename(client.path))[0]
     for suffix in ("_client", "_patch", "_wrapper", "_llm"):
         stem = stem.removesuffix(suffix)
-    candidate, number = stem, 2
+    candidate, number = stem + family_suffix, 2
     while candidate in taken or not candidate.isidentifier():
-        candidate = f"{provider}_{number}"
+        candidate = f"{provider}_{number}{family_suffix}"
         number += 1
     return candidate
 

@@ -88,6 +88,9 @@ def _provider_module(
             legacy_class=move.primary_class,
             protocol=move.protocol,
             methods=tuple(primary.methods),
+            operations=tuple(primary.operations),
+            protocol_base=primary.protocol_base,
+            model_types=tuple(primary.model_types),
         )
     )
     module = add_adapter(module, adapter, provider_header(move, plan.import_root))

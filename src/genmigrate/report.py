@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from genmigrate.model import ClientModule, ScanResult
+from genmigrate.model import ClassInfo, ClientModule, ScanResult
 
 
 def _plural(count: int, word: str, plural: str = "") -> str:
@@ -38,10 +38,20 @@ HEADERS = ("module", "provider", "classes", "needs", "hazards", "dependents")
 
 def _details(client: ClientModule) -> list[str]:
     lines = [f"{client.path} ({client.module}, {client.provider}: {'; '.join(client.evidence)})"]
+    lines += [_protocol_line(c) for c in client.classes if c.protocol == "learned"]
     lines += [f"  hazard {h.code} L{h.line}: {h.message}" for h in client.hazards]
     lines += [f"  {d.kind} {d.path}:{d.line} {d.target} [{d.form}{', in function' if d.in_function else ''}]"
               for d in client.dependents]
     return lines
+
+
+def _protocol_line(info: ClassInfo) -> str:
+    """`protocol L14 OpenAILLM (memkit.llms.base.LLMBase): generate=generate_response(messages), ...`"""
+    ops = [
+        f"{op.name}={op.method}({op.input}{f', {op.stream_flag}=True' if op.stream_flag else ''})"
+        for op in info.operations
+    ]
+    return f"  protocol L{info.line} {info.name} ({info.protocol_base}): {', '.join(ops) or 'no operation recognised'}"
 
 
 def render(result: ScanResult, console: Console) -> None:

@@ -90,14 +90,20 @@ def _http_statements(graph: ModuleGraph) -> set[int]:
     }
 
 
-def extends_other_clients(parsed: Parsed, tree: ast.Module, client_classes: set[str]) -> bool:
-    """Every class of `parsed` subclasses a class of another client module (e.g. `XaiClient(OpenAIClient)`):
-    the module is then a dependent of that client, not a legacy client module of its own."""
+def imported_names(module: str, path: str, tree: ast.Module) -> dict[str, str]:
+    """Local name -> absolute dotted name of everything `from ... import`ed (relative ones resolved)."""
     bound: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            base = resolve_relative(parsed.module, is_package(parsed.path), node.level, node.module or "")
+            base = resolve_relative(module, is_package(path), node.level, node.module or "")
             bound.update({alias.asname or alias.name: f"{base}.{alias.name}" for alias in node.names})
+    return bound
+
+
+def extends_other_clients(parsed: Parsed, tree: ast.Module, client_classes: set[str]) -> bool:
+    """Every class of `parsed` subclasses a class of another client module (e.g. `XaiClient(OpenAIClient)`):
+    the module is then a dependent of that client, not a legacy client module of its own."""
+    bound = imported_names(parsed.module, parsed.path, tree)
     own = parsed.module + "."
     for node in tree.body:
         if isinstance(node, ast.ClassDef):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +18,7 @@ from genmigrate.discover.dependents import find_dependents, is_text_candidate, p
 from genmigrate.discover.files import list_files
 from genmigrate.discover.hazards import local_hazards
 from genmigrate.discover.prefilter import Hit, classify, imports_http_client
+from genmigrate.discover.protocols import learn_protocols
 from genmigrate.discover.providers import detect_provider
 from genmigrate.discover.pyrefs import Target
 from genmigrate.discover.source import Reader, is_generated
@@ -49,6 +50,7 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
     confirmed = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
     client_classes = {f"{p.module}.{c.name}" for p in confirmed for c in p.classes} | state.moved_classes
     clients = [p for p in confirmed if not extends_other_clients(p, state.trees[p.path], client_classes)]
+    learn_protocols(clients, state.trees, _source_of(state), state.config.protocols)
     targets = [Target(p.path, p.module, tuple(c.name for c in p.classes)) for p in clients]
     dependents = find_dependents(state.texts, targets, state.module_of.__getitem__, state.trees, state.errors)
     state.parsed.update(state.trees)
@@ -63,6 +65,12 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
         errors=sorted(state.errors.values(), key=lambda e: (e.path, e.line)),
         generated=sorted(state.generated),
     )
+
+
+def _source_of(state: _State) -> Callable[[str], tuple[str, bytes] | None]:
+    """Dotted module -> (path, bytes) of the repo file defining it (a package's `__init__.py`)."""
+    paths = {module: path for path, module in state.module_of.items() if path.endswith(".py")}
+    return lambda module: (paths[module], state.texts[paths[module]]) if module in paths else None
 
 
 def _module_name(state: _State, path: str) -> str:
