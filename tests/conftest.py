@@ -84,5 +84,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     users = [group for group in ordered if any("applied" in i.fixturenames for i in group)]
     slow = [group for group in ordered if max(_slow_estimate(i) for i in group) > 0]
     waiting = users[1:]
-    ordered = [g for g in slow if g not in waiting] + waiting + [g for g in ordered if g not in slow and g not in waiting]
+    rest = [g for g in ordered if g not in slow and g not in waiting]
+    ordered = [g for g in slow if g not in waiting] + waiting + rest
     items[:] = [item for group in ordered for item in group]

@@ -23,8 +23,12 @@ from genmigrate.output import wants_color
 
 pytestmark = pytest.mark.integration
 
-CLIENT = "from openai import OpenAI\n\nclass OpenAIClient:\n    def chat(self):\n        return OpenAI()\n"
-FILES = {"api/__init__.py": "", "api/openai_client.py": CLIENT, "api/use.py": "from api.openai_client import OpenAIClient\n"}
+CLIENT = (
+    "from openai import OpenAI\n\n\nclass OpenAIClient:\n    def chat(self, messages, model='gpt-4o-mini'):\n"
+    "        return OpenAI().chat.completions.create(model=model, messages=messages)\n"
+)
+USE = "from api.openai_client import OpenAIClient\n"
+FILES = {"api/__init__.py": "", "api/openai_client.py": CLIENT, "api/use.py": USE}
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> object:
@@ -102,8 +106,10 @@ def test_stat_and_file_filters(repo: Path) -> None:
     assert any(line.startswith("M api/openai_client.py") and " -" in line for line in lines)
     only = invoke("diff", "--no-parity", str(repo), "--", "*openai_generator*")
     files = [line for line in only.stdout.splitlines() if line.startswith("diff --git")]
-    assert files == ["diff --git a/api/components/generator/providers/openai_generator.py "
-                     "b/api/components/generator/providers/openai_generator.py"]
+    assert files == [
+        "diff --git a/api/components/generator/providers/openai_generator.py "
+        "b/api/components/generator/providers/openai_generator.py"
+    ]
     # The exit code and the summary still speak for the whole migration.
     assert only.exit_code == 1 and f"{len(lines)} files would change" in only.stderr
 
@@ -153,8 +159,14 @@ def test_stages_report_their_steps(repo: Path) -> None:
 def _in_pty(args: list[str], cwd: Path) -> str:
     """Run with stderr on a pseudo-terminal (stdout on a pipe); return what the terminal showed."""
     main_fd, child_fd = pty.openpty()
-    proc = subprocess.run([sys.executable, "-m", "genmigrate", *args], cwd=cwd, stdout=subprocess.PIPE,
-                          stderr=child_fd, env={**os.environ, "COLUMNS": "100"}, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "genmigrate", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=child_fd,
+        env={**os.environ, "COLUMNS": "100"},
+        check=False,
+    )
     os.close(child_fd)
     shown = b""
     while True:
@@ -173,7 +185,28 @@ def _in_pty(args: list[str], cwd: Path) -> str:
 def test_progress_only_on_a_terminal(repo: Path) -> None:
     shown = _in_pty(["scan", "."], repo)
     assert "files scanned" in shown
-    piped = subprocess.run([sys.executable, "-m", "genmigrate", "scan", "."], cwd=repo, capture_output=True,
-                           text=True, check=False)
+    piped = subprocess.run(
+        [sys.executable, "-m", "genmigrate", "scan", "."], cwd=repo, capture_output=True, text=True, check=False
+    )
     assert piped.returncode == 0 and "files scanned" not in piped.stderr + piped.stdout
     assert "files scanned" not in _in_pty(["-q", "scan", "."], repo)
+
+
+def _hooks() -> dict[str, list[str]]:
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text())
+    return {hook["id"]: shlex.split(hook["entry"]) for hook in hooks}
+
+
+def test_pre_commit_hooks_are_real_command_lines(repo: Path) -> None:
+    hooks = _hooks()
+    assert sorted(hooks) == ["genmigrate-diff", "genmigrate-parity"]
+    assert all(entry[0] == "genmigrate" and entry[-1] == "." for entry in hooks.values())
+    pending = CliRunner().invoke(main, [*hooks["genmigrate-diff"][1:-1], str(repo)])
+    assert pending.exit_code == 1 and pending.stderr == ""
+    assert "A api/components/generator/base.py" in pending.stdout
+    parity = CliRunner().invoke(main, [*hooks["genmigrate-parity"][1:-1], str(repo)])
+    assert parity.exit_code == 2 and "no parity tests here" in parity.stderr

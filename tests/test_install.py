@@ -100,6 +100,12 @@ def test_the_wheel_not_the_checkout_is_imported(installed: Installed) -> None:
         assert not Path(imported).is_relative_to(CHECKOUT), imported
 
 
+def test_the_wheel_ships_the_typing_marker(installed: Installed) -> None:
+    proc = installed.run("python", "-c", "import genmigrate, pathlib; print(pathlib.Path(genmigrate.__file__).parent)")
+    assert proc.returncode == 0, proc.stderr
+    assert (Path(proc.stdout.strip()) / "py.typed").is_file()
+
+
 def test_version_from_the_script_and_from_python_m(installed: Installed) -> None:
     expected = f"genmigrate, version {__version__}"
     for command in (("genmigrate", "--version"), ("python", "-m", "genmigrate", "--version")):
