@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import libcst as cst
+import pytest
 
 from genmigrate.discover.analyze import needed_statements
 from tests.conftest import client
+
+pytestmark = pytest.mark.unit
 
 SOURCE = '''"""Module docstring."""
 import os
@@ -30,7 +33,7 @@ def unrelated():
 class Client:
     def chat(self):
         log.info("chat")
-        return OpenAI(timeout=_timeout())
+        return OpenAI(timeout=_timeout()).chat.completions.create()
 
 class Other:
     def chat(self):

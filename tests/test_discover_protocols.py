@@ -16,6 +16,8 @@ from genmigrate.generated import AdapterContext, render_adapter
 from genmigrate.model import MethodInfo
 from genmigrate.plan import PlanError, make_plan
 
+pytestmark = pytest.mark.integration
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "abc_layers"
 
 
@@ -46,7 +48,15 @@ def test_each_class_offers_only_what_it_implements(fixture_classes: dict[str, ob
     assert set(_ops(fixture_classes["DeepSeekLLM"])) == {"generate"}  # its override takes no stream flag
     assert set(_ops(fixture_classes["LMStudioLLM"])) == {"generate", "stream"}  # async only raises
     assert set(_ops(fixture_classes["OllamaLLM"])) == {"generate", "stream"}  # base's thread default
-    assert fixture_classes["S3VectorsStore"].protocol == "unknown"  # type: ignore[attr-defined]
+    # The vector store and the reranker use an SDK but call no model: no client, so no protocol to learn.
+    assert "S3VectorsStore" not in fixture_classes and "BedrockReranker" not in fixture_classes
+
+
+def test_non_clients_of_the_fixture_are_rejected_with_a_reason() -> None:
+    rejected = {r.module: r.reason for r in discover(FIXTURE, Config()).rejected}
+    stores = [m for m in rejected if m.endswith(("vector_stores.s3_vectors", "rerankers.bedrock"))]
+    assert len(stores) == 2, rejected
+    assert all(rejected[m] for m in stores)
 
 
 def test_abstract_methods_come_first_and_generators_stream() -> None:

@@ -20,7 +20,10 @@ from genmigrate.generated import (
     render_package,
     wrapper_operations,
 )
-from genmigrate.model import GENERATED_MARKER, MethodInfo
+from genmigrate.marker import GENERATED_MARKER
+from genmigrate.model import MethodInfo
+
+pytestmark = pytest.mark.unit
 
 PROVIDERS = (
     LegacyProvider("openai", "openai_modelclient.py", "OpenAIClient", "modelclient"),

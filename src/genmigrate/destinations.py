@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from genmigrate.discover.files import SKIP_DIRS
-from genmigrate.discover.source import is_generated
+from genmigrate.marker import is_generated
 from genmigrate.model import FileChange, SourceError
 from genmigrate.tree import linked_component
 

@@ -120,6 +120,15 @@ class ClientModule:
     newline: str = "\n"
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A candidate file discovery looked at and left alone, and why."""
+
+    path: str
+    module: str
+    reason: str
+
+
 @dataclass
 class ScanResult:
     root: str
@@ -129,8 +138,14 @@ class ScanResult:
     clients: list[ClientModule]
     errors: list[SourceError]
     schema_version: int = SCHEMA_VERSION
-    # Files carrying GENERATED_MARKER (output of an earlier migration), posix, relative to the root.
+    # Files carrying the generated marker (genmigrate.marker; output of an earlier migration), posix, relative to the root.
     generated: list[str] = field(default_factory=list)
+    # The folder (posix, relative to the root; "." for the root) the client modules' dotted names are
+    # relative to, and the configuration it was read from (docs/scan-schema.md).
+    import_root: str = "."
+    import_root_from: str = "the scan root"
+    # Candidates (files naming a provider or importing its SDK) that are no client module, sorted by path.
+    rejected: list[Rejected] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -163,6 +178,7 @@ class ScanResult:
                 **data,
                 "clients": [client(c) for c in data["clients"]],
                 "errors": [SourceError(**e) for e in data["errors"]],
+                "rejected": [Rejected(**r) for r in data.get("rejected", [])],
             }
         )
 
@@ -179,7 +195,3 @@ class FileChange:
     def created(self) -> bool:
         return self.old is None
 
-
-# Every file genmigrate writes carries this marker in a comment within its first five lines, so a
-# later scan treats it as generated (never as a legacy client) and re-renders it instead.
-GENERATED_MARKER = "# genmigrate:"

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import libcst as cst
 
+from genmigrate import progress
 from genmigrate.codemods._source import CodemodError, parse
 from genmigrate.codemods.absolutize_imports import absolutize_module, may_have_relative_imports
 from genmigrate.codemods.alias_shim import alias_shim_module
@@ -19,12 +20,13 @@ from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 from genmigrate.codemods.rewrite_imports import may_import_moved, rewrite_module_imports
 from genmigrate.codemods.rewrite_patch_targets import may_name_moved, rewrite_module_targets
 from genmigrate.generated import AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
-from genmigrate.model import GENERATED_MARKER, ClientModule, FileChange, ScanResult
+from genmigrate.marker import GENERATED_HEADER
+from genmigrate.model import ClientModule, FileChange, ScanResult
 from genmigrate.plan import MigrationPlan, ModuleMove, provider_header
 from genmigrate.sourcefile import SourceText
 from genmigrate.tree import Tree
 
-COMPONENTS_INIT = f'{GENERATED_MARKER} generated file - regenerate with genmigrate, do not edit.\n"""Generated components."""\n'
+COMPONENTS_INIT = f'{GENERATED_HEADER}\n"""Generated components."""\n'
 
 
 class RenderError(Exception):
@@ -47,7 +49,7 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
     """Every file the plan creates or changes, in path order; unchanged files are left out."""
     clients = {c.path: c for c in scan.clients}
     out: dict[str, bytes] = {}
-    for move in plan.moves:
+    for move in progress.track(plan.moves, "modules rendered"):
         client = clients.get(move.source_path)
         if client is None:  # moved by an earlier run: only the package files are re-rendered
             continue
@@ -56,7 +58,7 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
             module = parse(source.text)  # parsed once: both outputs are built from this tree
             out[move.target_path] = _provider_module(plan, move, client, source, module)
             out[move.source_path] = _shim(plan, move, source, module)
-    for rewrite in plan.rewrites:
+    for rewrite in progress.track(plan.rewrites, "files rewritten"):
         with _transforming(rewrite.path):
             source = tree.source(rewrite.path)
             out[rewrite.path] = _rewrite(plan, rewrite.path, rewrite.kind, source)
