@@ -21,9 +21,7 @@ from genmigrate.codemods._source import parse
 
 
 class KeepLoggerNamesCommand(VisitorBasedCodemodCommand):
-    DESCRIPTION = (
-        "Rewrite getLogger(__name__) in a moved module to the module's old name."
-    )
+    DESCRIPTION = "Rewrite getLogger(__name__) in a moved module to the module's old name."
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers.migrated import provider_module
 
 from genmigrate.codemods.keep_logger_names import keep_logger_names
+from servers.migrated import provider_module
 
 OLD = "api.openai_client"
 REPO = Path(__file__).resolve().parents[1]
@@ -36,9 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
     ],
     ids=["module-attribute", "imported-name-keyword", "aliased-in-function"],
 )
-def test_get_logger_of_dunder_name_gets_the_old_module_name(
-    before: str, after: str
-) -> None:
+def test_get_logger_of_dunder_name_gets_the_old_module_name(before: str, after: str) -> None:
     assert keep_logger_names(before, OLD) == after
 
 
@@ -61,18 +59,16 @@ def test_runs_on_its_own_through_the_libcst_runner(tmp_path: Path) -> None:
     target = tmp_path / "moved.py"
     target.write_bytes(b"import logging\r\nlog = logging.getLogger(__name__)\r\n")
     done = subprocess.run(
-        [sys.executable, "-m", "libcst.tool", "codemod"]
-        + ["keep_logger_names.KeepLoggerNamesCommand", "--no-format", "-j", "1"]
-        + ["moved.py", "--old-module", OLD],
+        [
+            *(sys.executable, "-m", "libcst.tool", "codemod", "keep_logger_names.KeepLoggerNamesCommand"),
+            *("--no-format", "-j", "1", "moved.py", "--old-module", OLD),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert (
-        target.read_bytes()
-        == b'import logging\r\nlog = logging.getLogger("api.openai_client")\r\n'
-    )
+    assert target.read_bytes() == b'import logging\r\nlog = logging.getLogger("api.openai_client")\r\n'
 
 
 def test_the_migrated_app_logs_under_the_legacy_module_names(migrated_app: Any) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from servers import wire
 from servers.harness import Recorder, servers
 from servers.migrated import fixture_manager
@@ -58,9 +59,7 @@ def test_default_policy_keeps_the_legacy_decorator_as_the_one_retry_layer(
     )
     with pytest.raises(migrated_app.base.RateLimitError):
         m.generate("hi", provider="bedrock", model=BEDROCK_CHAT)
-    assert (
-        len(servers.bedrock.requests) == 4
-    )  # backoff's max_tries, the manager adds none
+    assert len(servers.bedrock.requests) == 4  # backoff's max_tries, the manager adds none
     assert rec.sleeps == [] and len(rec.legacy_sleeps) == 3
 
 
@@ -91,9 +90,7 @@ def silent() -> Iterator[str]:
     listener.close()
 
 
-def _silent_manager(
-    app: Any, servers: Any, rec: Recorder, patch: Any, url: str, **kw: Any
-) -> Any:
+def _silent_manager(app: Any, servers: Any, rec: Recorder, patch: Any, url: str, **kw: Any) -> Any:
     settings = {"azure": {"azure_endpoint": url}, "ollama": {"host": url}}
     return fixture_manager(app, servers, rec, patch, overrides=settings, **kw)
 
@@ -105,9 +102,7 @@ def test_a_silent_server_costs_one_deadline_across_retries_and_fallbacks(
     monkeypatch: pytest.MonkeyPatch,
     silent: str,
 ) -> None:
-    m = _silent_manager(
-        migrated_app, servers, rec, monkeypatch, silent, fallbacks={"azure": ["ollama"]}
-    )
+    m = _silent_manager(migrated_app, servers, rec, monkeypatch, silent, fallbacks={"azure": ["ollama"]})
 
     async def async_call() -> None:  # ollama's async client: cancelled at the deadline
         await m.agenerate("hi", provider="ollama", timeout=0.3)
@@ -127,14 +122,10 @@ def test_a_silent_server_costs_one_deadline_across_retries_and_fallbacks(
 def test_a_retry_wait_that_would_pass_the_deadline_is_not_slept(
     migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    failure = wire.openai_error(
-        429, "rate_limit_exceeded", headers={"retry-after": "30"}
-    )
+    failure = wire.openai_error(429, "rate_limit_exceeded", headers={"retry-after": "30"})
     servers.openai.queue("/openai/", failure)
     retry = migrated_app._resilience.RetryPolicy(max_attempts=3, max_retry_after=60)
-    m = fixture_manager(
-        migrated_app, servers, rec, monkeypatch, retry=retry, timeout=5.0
-    )
+    m = fixture_manager(migrated_app, servers, rec, monkeypatch, retry=retry, timeout=5.0)
     with pytest.raises(migrated_app.base.DeadlineExceededError) as caught:
         m.generate("hi", provider="azure", model="gpt-4o")
     assert type(caught.value.__cause__).__name__ == "RateLimitError"
@@ -151,8 +142,4 @@ def test_the_deadline_reaches_constructors_that_take_a_timeout(
     assert azure.request_timeout is None
     assert m.config.timeout == 42.0
     default = fixture_manager(migrated_app, servers, rec, monkeypatch)
-    assert (
-        default.config.timeout
-        == migrated_app.generator_manager.ManagerConfig().timeout
-        == 120.0
-    )
+    assert default.config.timeout == migrated_app.generator_manager.ManagerConfig().timeout == 120.0

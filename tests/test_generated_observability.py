@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from servers import wire
 from servers.harness import Recorder, servers
 from servers.migrated import fixture_manager

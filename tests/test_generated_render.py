@@ -76,11 +76,9 @@ def test_rendered_package_passes_ruff_black_and_mypy_strict(tmp_path: Path) -> N
     python.append(package / "providers" / "__init__.py")
     files = [str(p) for p in python]
     checks = [
-        ["ruff", "check", "--isolated", "--select", "E,F,I,UP,B", "--target-version"]
-        + ["py310", *files],
+        ["ruff", "check", "--isolated", "--select", "E,F,I,UP,B", "--target-version", "py310", *files],
         ["black", "--check", "--quiet", "--config", str(tmp_path / "empty.toml"), *files],
-        ["mypy", "--strict", "--python-version", "3.10", "--no-incremental"]
-        + ["--cache-dir", str(tmp_path / ".mypy"), *files],
+        ["mypy", "--strict", "--python-version", "3.10", "--no-incremental", "--cache-dir", str(tmp_path), *files],
     ]
     for command in checks:
         done = subprocess.run(

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+
 from servers.render import import_package, write_package
 
 PROVIDERS = ("openai", "azure", "bedrock", "anthropic", "ollama")
@@ -18,14 +19,10 @@ def gen(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     package = write_package(root, ())
     import_package(root, package)
     names = ("base", "generator_manager")
-    return SimpleNamespace(
-        **{n: importlib.import_module(f"{package}.{n}") for n in names}
-    )
+    return SimpleNamespace(**{n: importlib.import_module(f"{package}.{n}") for n in names})
 
 
-def _recording_manager(
-    gen: SimpleNamespace, **kw: Any
-) -> tuple[Any, list[tuple[str, Any]]]:
+def _recording_manager(gen: SimpleNamespace, **kw: Any) -> tuple[Any, list[tuple[str, Any]]]:
     """A manager whose providers record (provider, request) and answer; `down` ones fail."""
     base, sent = gen.base, []
     down = set(kw.pop("down", ()))
@@ -41,15 +38,11 @@ def _recording_manager(
                 sent.append((name, request))
                 if name in down:
                     raise base.UnavailableError("down", provider=name)
-                return base.GenerationResult(
-                    text="ok", provider=name, model=request.model
-                )
+                return base.GenerationResult(text="ok", provider=name, model=request.model)
 
             def embed(self, texts: Any, model: str | None = None) -> Any:
                 sent.append((name, model))
-                return base.EmbeddingResult(
-                    vectors=((1.0,),), provider=name, model=model
-                )
+                return base.EmbeddingResult(vectors=((1.0,),), provider=name, model=model)
 
         return Recording
 
@@ -154,9 +147,7 @@ def test_fallback_chains_start_at_the_chosen_provider(
     last_model: str | None,
 ) -> None:
     no_retry = importlib.import_module(gen.base.__package__ + "._resilience").NO_RETRY
-    m, sent = _recording_manager(
-        gen, default_provider="azure", fallbacks=chains, down=down, retry=no_retry
-    )
+    m, sent = _recording_manager(gen, default_provider="azure", fallbacks=chains, down=down, retry=no_retry)
     result = m.generate("hi", model="gpt-4o")
     assert [name for name, _ in sent] == asked and result.provider == asked[-1]
     assert sent[0][1].model == "gpt-4o" and sent[-1][1].model == last_model

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+
 from servers.harness import Recorder, servers
 from servers.migrated import fixture_manager
 from servers.render import import_package, write_package
