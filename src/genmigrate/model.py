@@ -140,6 +140,10 @@ class ScanResult:
     schema_version: int = SCHEMA_VERSION
     # Files carrying the generated marker (genmigrate.marker; output of an earlier migration), posix, relative to the root.
     generated: list[str] = field(default_factory=list)
+    # The folder (posix, relative to the root; "." for the root) the client modules' dotted names are
+    # relative to, and the configuration it was read from (docs/scan-schema.md).
+    import_root: str = "."
+    import_root_from: str = "the scan root"
     # Candidates (files naming a provider or importing its SDK) that are no client module, sorted by path.
     rejected: list[Rejected] = field(default_factory=list)
 
