@@ -134,3 +134,25 @@ def test_sigterm_leaves_no_child_no_scratch_copy_and_no_lock(tmp_path: Path) -> 
     assert [p.name for p in scratch.iterdir() if p.name != "genmigrate-tiktoken"] == []
     assert not (root / LOCK).exists()
     assert safe_repo.untouched(root) == ""
+
+
+def test_a_childs_own_children_end_with_it(tmp_path: Path) -> None:
+    from genmigrate import children
+
+    started = tmp_path / "grandchild.pid"
+    code = ("import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+            f"open({str(started)!r}, 'w').write(str(p.pid))")
+    result = children.run([sys.executable, "-c", code])
+    assert result.returncode == 0, result.stderr
+    grandchild = int(started.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive((grandchild, _start_time(grandchild))):
+        time.sleep(0.05)
+    assert not _alive((grandchild, _start_time(grandchild)))
+
+
+def _start_time(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except OSError:
+        return ""

@@ -33,3 +33,15 @@ def test_scan_diff_and_a_refused_apply_leave_the_tree_as_committed(tmp_path: Pat
     assert safe_repo.fingerprint(root) == before
     assert not (root / "app" / "logs").exists()
     assert list(scratch.iterdir()) == []  # and the scratch copies are gone
+
+
+def test_diff_with_parity_leaves_the_tree_as_committed(tmp_path: Path) -> None:
+    seed_tiktoken_cache()
+    root = safe_repo.make(tmp_path / "repo")
+    before = safe_repo.fingerprint(root)
+    diff = safe_repo.run("diff", ".", cwd=root)  # records the baseline and verifies parity
+    assert diff.returncode == 1, diff.stderr
+    assert "diff --git a/app/openai_client.py" in diff.stdout
+    assert "tests/parity/__snapshots__/" in diff.stdout
+    assert safe_repo.untouched(root) == ""
+    assert safe_repo.fingerprint(root) == before

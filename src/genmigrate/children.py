@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -21,6 +22,7 @@ from typing import Any
 
 _SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 _GROUPS: set[int] = set()
+_RECEIVED: list[int] = []  # the terminating signal received, if any
 
 
 def _die_with_parent() -> None:  # runs in the child, between fork and exec
@@ -31,6 +33,8 @@ def _die_with_parent() -> None:  # runs in the child, between fork and exec
 
 def spawn(command: list[str], **kwargs: Any) -> subprocess.Popen[Any]:
     """`subprocess.Popen` in a new session that dies with genmigrate; `kill_group` ends it."""
+    if _RECEIVED:
+        raise SystemExit(128 + _RECEIVED[0])  # terminating: start nothing new
     process: subprocess.Popen[Any] = subprocess.Popen(
         command, start_new_session=True, preexec_fn=_die_with_parent, **kwargs
     )
@@ -48,13 +52,18 @@ def kill_group(process: subprocess.Popen[Any]) -> None:
 
 
 def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """`subprocess.run(..., capture_output=True, text=True)` through `spawn`: whatever stops the
-    wait (a signal, an error) also ends the child's whole group."""
-    process = spawn(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
-    try:
-        stdout, stderr = process.communicate()
-    finally:
-        kill_group(process)  # the child is done; whatever it left running goes too
+    """`subprocess.run(..., capture_output=True, text=True)` through `spawn`: when the child ends (or
+    a signal or an error stops the wait) its whole group ends too. Output goes through files, so
+    a grandchild still holding the child's stdout cannot keep the wait going."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = spawn(command, stdout=out, stderr=err, **kwargs)
+        try:
+            process.wait()
+        finally:
+            kill_group(process)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = (f.read().decode("utf-8", "replace") for f in (out, err))
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
@@ -65,7 +74,10 @@ def _end_children() -> None:
 
 
 def _exit_on(signum: int, _frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
     _end_children()
+    # Raised wherever the main thread is; where that swallows it (a fork hook, a `finally` that
+    # ignores errors), leaving `terminating_cleanly` raises it again.
     raise SystemExit(128 + signum)
 
 
@@ -75,15 +87,25 @@ def _install(handler: Any) -> dict[int, Any]:
     return {s: signal.signal(s, handler) for s in _SIGNALS}
 
 
+def _quiet_exit(info: Any) -> None:
+    """Our exit, swallowed where it was raised (it is raised again): no "Exception ignored" noise."""
+    if not isinstance(info.exc_value, SystemExit):
+        sys.__unraisablehook__(info)
+
+
 @contextlib.contextmanager
 def terminating_cleanly() -> Iterator[None]:
     """Within: a terminating signal kills the children and exits through every `finally`."""
-    previous = _install(_exit_on)
+    previous, unraisable = _install(_exit_on), sys.unraisablehook
+    sys.unraisablehook = _quiet_exit
     try:
         yield
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        sys.unraisablehook = unraisable
+        if _RECEIVED:
+            raise SystemExit(128 + _RECEIVED[0])
 
 
 @contextlib.contextmanager

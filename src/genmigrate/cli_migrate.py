@@ -12,8 +12,9 @@ from genmigrate.config import Config, ConfigError, load_config
 from genmigrate.model import FileChange
 from genmigrate.patch import unified_diff
 from genmigrate.children import deferred_signals, terminating_cleanly
-from genmigrate.lock import LockHeld, apply_lock
-from genmigrate.write import WriteError, dirty_files, recover, write_changes
+from genmigrate.errors import GenmigrateError
+from genmigrate.lock import apply_lock
+from genmigrate.write import dirty_files, recover, write_changes
 
 if TYPE_CHECKING:
     from genmigrate.engine import Outcome
@@ -50,8 +51,12 @@ def _fail(lines: list[str]) -> None:
     sys.exit(EXIT_ERROR)
 
 
+def _refuse(error: GenmigrateError) -> None:
+    _fail([str(p) for p in error.problems])
+
+
 def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: bool = False) -> Outcome:
-    from genmigrate.engine import MigrationError, migrate  # the engine loads LibCST: only when needed
+    from genmigrate.engine import migrate  # the engine loads LibCST: only when needed
 
     from genmigrate.discover.importroot import locate
 
@@ -63,8 +68,8 @@ def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: 
             outcome = migrate(root, config, parity=parity, force=force)
     except ConfigError as exc:
         _fail([str(exc)])
-    except MigrationError as exc:
-        _fail([str(p) for p in exc.problems])
+    except GenmigrateError as exc:
+        _refuse(exc)
     for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
     return outcome
@@ -145,8 +150,8 @@ def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | Non
             if stale is not None:
                 click.echo(f"took over the lock left by pid {stale}, which no longer holds it", err=True)
             _apply(root, allow_dirty, shim, output, parity, force)
-    except LockHeld as exc:
-        _fail([str(exc)])
+    except GenmigrateError as exc:  # the lock is held
+        _refuse(exc)
     except OSError as exc:  # the lock file cannot be created (a read-only tree, ...)
         _fail([f"{exc.filename or root}:1: cannot take the apply lock: {exc.strerror}"])
 
@@ -168,6 +173,6 @@ def _apply(root: Path, allow_dirty: bool, shim: str | None, output: str | None, 
     try:
         with deferred_signals():  # a SIGTERM now waits for the last rename
             write_changes(root, outcome.changes)
-    except WriteError as exc:
-        _fail([str(exc)])
+    except GenmigrateError as exc:
+        _refuse(exc)
     click.echo(_summary(outcome.changes, "changed"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from genmigrate.config import Config
 from genmigrate.destinations import foreign_files, unsafe_paths
 from genmigrate.discover import discover
+from genmigrate.errors import GenmigrateError, parse_problem
 from genmigrate.model import FileChange, ScanResult, SourceError
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
 from genmigrate.render import RenderError, render
@@ -21,12 +22,8 @@ from genmigrate.tree import Tree
 from genmigrate.verify import ImportProbe, check_outputs, import_failures, materialised, write_into
 
 
-class MigrationError(Exception):
+class MigrationError(GenmigrateError):
     """The migration cannot go ahead; `problems` holds one `path:line: message` each."""
-
-    def __init__(self, problems: list[SourceError]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -56,7 +53,7 @@ def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None
         plan = make_plan(scan, config, existing)
         changes = render(plan, scan, tree)
     except (PlanError, RenderError) as exc:
-        raise MigrationError([_as_error(str(exc))]) from None
+        raise MigrationError([parse_problem(str(exc))]) from None
     return Outcome(scan, plan, changes, warnings=list(scan.errors))
 
 
@@ -151,7 +148,7 @@ def _add_parity(root: Path, original: Path, outcome: Outcome) -> None:
     try:
         files.update(record_baseline(original, targets, plan.tests_dir))
     except ParityError as exc:  # e.g. a broken user parity_scenarios.py: one line, not a traceback
-        raise MigrationError([_as_error(str(exc).replace(str(original), str(root)))]) from None
+        raise MigrationError([parse_problem(str(exc).replace(str(original), str(root)))]) from None
     tree = Tree(root)
     new = [FileChange(p, tree.read(p), data) for p, data in sorted(files.items()) if tree.read(p) != data]
     problems = unsafe_paths(root, new)
@@ -172,9 +169,3 @@ def _path_of(plan: MigrationPlan, module: str) -> str:
         if module == move.target_module:
             return move.target_path
     return plan.package_path + "/__init__.py"
-
-
-def _as_error(message: str) -> SourceError:
-    path, _, rest = message.partition(":")
-    line, _, text = rest.partition(":")
-    return SourceError(path, int(line) if line.isdigit() else 1, text.strip() or message)

@@ -47,6 +47,8 @@ PACKAGE_FILES: dict[str, str] = {
     "_shapes.py": "_shapes.py.j2",
     "_streams.py": "_streams.py.j2",
     "_types.py": "_types.py.j2",
+    "py.typed": "py.typed.j2",  # PEP 561: the package ships its types
+    "README.md": "README.md.j2",
 }
 
 

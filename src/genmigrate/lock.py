@@ -16,15 +16,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from genmigrate.errors import GenmigrateError
+from genmigrate.model import SourceError
+
 LOCK = ".genmigrate.lock"
 
 
-class LockHeld(Exception):
+class LockHeld(GenmigrateError):
     """Another live process holds the lock."""
 
     def __init__(self, path: Path, pid: int | None) -> None:
         holder = f"pid {pid}" if pid else "pid unknown"
-        super().__init__(f"{LOCK}:1: another genmigrate apply ({holder}) holds {path}")
+        super().__init__([SourceError(LOCK, 1, f"another genmigrate apply ({holder}) holds {path}")])
         self.pid = pid
 
 

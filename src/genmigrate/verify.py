@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -112,8 +113,14 @@ def write_into(copy: Path, changes: Sequence[FileChange]) -> None:
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
-    skipped = {n for n in names if n in _SKIP_DIRS or n.endswith(".egg-info")}
+    skipped = {n for n in names if n in _SKIP_DIRS or n.endswith(".egg-info") or _special(os.path.join(folder, n))}
     return skipped | {n for n in names if os.path.isfile(os.path.join(folder, n, "pyvenv.cfg"))}
+
+
+def _special(path: str) -> bool:
+    """A FIFO, socket or device: nothing to copy (and reading one may block forever)."""
+    mode = os.lstat(path).st_mode
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
 
 
 _IMPORT_PROBE = """

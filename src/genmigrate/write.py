@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from genmigrate.errors import GenmigrateError
 from genmigrate.lock import LOCK
 from genmigrate.model import FileChange
 from genmigrate.tree import linked_component
@@ -48,7 +49,7 @@ def _point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-class WriteError(Exception):
+class WriteError(GenmigrateError):
     """Writing was refused or failed; nothing was left half-written."""
 
 
@@ -107,7 +108,7 @@ def write_changes(root: Path, changes: Sequence[FileChange]) -> None:
     recover(root)
     linked = [link for link in (linked_component(root, c.path) for c in changes) if link is not None]
     if linked:
-        raise WriteError(f"{linked[0]}:1: is a symbolic link: genmigrate never writes through a link")
+        raise WriteError.at(linked[0], 1, "is a symbolic link: genmigrate never writes through a link")
     targets = [root / c.path for c in changes]
     files = [c.path for c in changes]
     dirs = sorted({str(p.relative_to(root)) for t in targets for p in t.parents if not p.exists() and root in p.parents})
@@ -119,7 +120,7 @@ def write_changes(root: Path, changes: Sequence[FileChange]) -> None:
             _point(f"temp-{index}")
     except OSError as exc:
         recover(root)
-        raise WriteError(f"{exc.filename or root}:1: cannot write: {exc.strerror}") from None
+        raise WriteError.at(str(exc.filename or root), 1, f"cannot write: {exc.strerror}") from None
     _write_journal(root, {"state": "committing", "files": files, "dirs": dirs})
     for index, target in enumerate(targets):
         os.replace(_sibling(target, NEW_SUFFIX), target)
