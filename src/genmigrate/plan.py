@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from genmigrate.config import Config, ShimMode
-from genmigrate import marker
+from genmigrate import marker, progress
 from genmigrate.discover.providers import display_name
 from genmigrate.generated import EMBEDDER_SUFFIX, offered_operations
 from genmigrate.model import ClassInfo, ClientModule, ScanResult
@@ -159,7 +159,10 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
         suffix = EMBEDDER_SUFFIX if family == "embedding" else ""
         names.update(registry_names(group, frozenset(m.provider for m in existing), suffix))
     moves = list(existing)
-    moves += [_move(c, names[c.path], config, package_path, package_module, families[c.path]) for c in clients]
+    moves += [
+        _move(c, names[c.path], config, package_path, package_module, families[c.path])
+        for c in progress.track(clients, "modules planned")
+    ]
     moved_modules = {m.source_module for m in moves}
     rewrites = _rewrites(clients, moved_modules)
     return MigrationPlan(

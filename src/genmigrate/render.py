@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import libcst as cst
 
+from genmigrate import progress
 from genmigrate.codemods._source import CodemodError, parse
 from genmigrate.codemods.absolutize_imports import absolutize_module, may_have_relative_imports
 from genmigrate.codemods.alias_shim import alias_shim_module
@@ -47,7 +48,7 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
     """Every file the plan creates or changes, in path order; unchanged files are left out."""
     clients = {c.path: c for c in scan.clients}
     out: dict[str, bytes] = {}
-    for move in plan.moves:
+    for move in progress.track(plan.moves, "modules rendered"):
         client = clients.get(move.source_path)
         if client is None:  # moved by an earlier run: only the package files are re-rendered
             continue
@@ -56,7 +57,7 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
             module = parse(source.text)  # parsed once: both outputs are built from this tree
             out[move.target_path] = _provider_module(plan, move, client, source, module)
             out[move.source_path] = _shim(plan, move, source, module)
-    for rewrite in plan.rewrites:
+    for rewrite in progress.track(plan.rewrites, "files rewritten"):
         with _transforming(rewrite.path):
             source = tree.source(rewrite.path)
             out[rewrite.path] = _rewrite(plan, rewrite.path, rewrite.kind, source)

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from genmigrate import progress
 from genmigrate.config import Config, key_line
 from genmigrate.discover import names
 from genmigrate.discover.calls import talks_http
@@ -130,7 +131,7 @@ def _module_name(state: _State, path: str) -> str:
 def _read_and_prefilter(state: _State, listed: list[str]) -> None:
     state.roots = ImportRoots.of(listed, lambda path: state.tree.read(path) or b"")
     _match_includes(state, listed)
-    for path in listed:
+    for path in progress.track(listed, "files scanned"):
         if not is_text_candidate(path):
             continue
         try:
