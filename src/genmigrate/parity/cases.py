@@ -36,6 +36,8 @@ class CaseSpec:
     class_info: dict[str, Any]
     tests_folder: str | None = None  # where `parity_scenarios.py` may live
     class_name: str | None = None  # defaults to the legacy class's name
+    reference: str | None = None  # "module:Class" of the original, when the class under test is another
+    root: str | None = None  # a folder put first on sys.path for this case (a mutant's copy, say)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,4 +105,5 @@ def case_trace(spec: CaseSpec, scenario: Scenario) -> dict[str, Any]:
     """Run one scenario of the case in this process and return its trace."""
     aliases = tuple(m for m in (spec.legacy_module,) if m != spec.module)
     name = spec.class_name or spec.info.name
-    return {"class": spec.info.name, **run_scenario(spec.module, name, scenario, aliases)}
+    reference = tuple(spec.reference.split(":", 1)) if spec.reference else None
+    return {"class": spec.info.name, **run_scenario(spec.module, name, scenario, aliases, reference)}

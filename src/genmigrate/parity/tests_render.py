@@ -22,6 +22,7 @@ from syrupy.extensions.amber import AmberDataSerializer
 
 from genmigrate.model import ClassInfo
 from genmigrate.parity.compare import Difference, differences
+from genmigrate.parity.deadline import timeout_line
 from genmigrate.parity.harness import REPORT_ENV
 from genmigrate.parity.offline import tiktoken_cache_dir
 
@@ -44,6 +45,7 @@ class ParityReport:
     failed: int = 0
     differences: list[Difference] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # problems that are not behaviour differences
+    notes: list[str] = field(default_factory=list)  # one line each: a skipped module, a timed-out scenario
     output: str = ""  # pytest's output, secrets already redacted by the traces
 
 
@@ -141,15 +143,27 @@ def _load_expected(folder: Path) -> dict[tuple[str, str], Any]:
     return out
 
 
+def _rows(report: Path) -> list[dict[str, Any]]:
+    if not report.is_file():
+        return []
+    return [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def _load_got(report: Path) -> dict[tuple[str, str], Any]:
     """Traces by (class, scenario); raises ParityError when `parity_scenarios.py` is broken."""
-    if not report.is_file():
-        return {}
-    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _rows(report)
     broken = [row["user_error"] for row in rows if "user_error" in row]
     if broken:
         raise ParityError(broken[0])
-    return {(row["class"], row["scenario"]): row for row in rows}
+    return {(row["class"], row["scenario"]): row for row in rows if "scenario" in row}
+
+
+def report_notes(report: Path) -> list[str]:
+    """One line per module whose parity was skipped (its SDK missing here) and per timed-out scenario."""
+    rows = _rows(report)
+    skipped = {f"{row['module'].replace('.', '/')}.py: {row['skipped']}" for row in rows if "skipped" in row}
+    timeouts = [line for row in rows if "scenario" in row and (line := timeout_line(row))]
+    return [*sorted(skipped), *timeouts]
 
 
 _SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors)")
@@ -164,6 +178,7 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity") -> ParityReport:
         report = Path(tmp) / "report.jsonl"
         result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report)
         got = _load_got(report)
+        notes = report_notes(report)
     counts = {kind: int(n) for n, kind in _SUMMARY.findall(result.stdout.splitlines()[-1] if result.stdout else "")}
     expected = _load_expected(folder)
     found = [d for key in sorted(got) for d in differences(key[1], expected.get(key), got[key], key[0])]
@@ -171,5 +186,5 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity") -> ParityReport:
     if result.returncode == 1 and not found:
         errors.append(f"parity tests failed without a trace difference:\n{_tail(result)}")
     return ParityReport(ok=result.returncode == 0 and not found, passed=counts.get("passed", 0),
-                        failed=counts.get("failed", 0), differences=found, errors=errors,
+                        failed=counts.get("failed", 0), differences=found, errors=errors, notes=notes,
                         output=result.stdout + result.stderr)
