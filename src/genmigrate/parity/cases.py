@@ -38,6 +38,7 @@ class CaseSpec:
     class_name: str | None = None  # defaults to the legacy class's name
     reference: str | None = None  # "module:Class" of the original, when the class under test is another
     root: str | None = None  # a folder put first on sys.path for this case (a mutant's copy, say)
+    facts: dict[str, Any] | None = None  # read from the legacy source (genmigrate.parity.facts)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,7 +93,7 @@ def user_scenarios(folder: Path, class_name: str) -> list[Scenario]:
 def case_scenarios(spec: CaseSpec) -> dict[str, Scenario]:
     """Derived scenarios, then the user's; a user scenario may not reuse a derived name."""
     info = spec.info
-    derived = scenarios_for(info, spec.provider)
+    derived = scenarios_for(info, spec.provider, spec.facts)
     extra = user_scenarios(Path(spec.tests_folder), info.name) if spec.tests_folder else []
     clash = {s.name for s in derived} & {s.name for s in extra}
     if clash:

@@ -52,9 +52,9 @@ class MissingPackage(WorkerError):
 
 class ParityCase:
     def __init__(self, *, provider: str, module: str, legacy_module: str, class_info: dict[str, Any],
-                 tests_folder: str) -> None:
+                 tests_folder: str, facts: dict[str, Any] | None = None) -> None:
         seed_tiktoken_cache()
-        self.spec = CaseSpec(provider, module, legacy_module, class_info, tests_folder)
+        self.spec = CaseSpec(provider, module, legacy_module, class_info, tests_folder, facts=facts)
 
     @classmethod
     def from_spec(cls, spec: CaseSpec) -> ParityCase:

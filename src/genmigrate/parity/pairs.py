@@ -15,6 +15,7 @@ from genmigrate.parity.cases import CaseSpec
 from genmigrate.parity.classinfo import ClassInfoError, class_info
 from genmigrate.parity.compare import Difference, differences
 from genmigrate.parity.deadline import timeout_line
+from genmigrate.parity.facts import module_facts
 from genmigrate.parity.harness import ParityCase
 from genmigrate.parity.worker import WorkerError
 from genmigrate.parity.offline import seed_tiktoken_cache
@@ -88,7 +89,9 @@ def compare_pair(root: Path, legacy: ClassRef, candidate: ClassRef) -> PairResul
     seed_tiktoken_cache()
     info, provider = legacy_info(root, legacy)
     _module_path(root, candidate.module)
-    shared = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info)}
+    facts = module_facts(_module_path(root, legacy.module), [legacy.name]).get(legacy.name, {})
+    shared = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info),
+              "facts": facts}
     progress(f"parity: recording {legacy.module}:{legacy.name}")
     expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, **shared))
     progress(f"parity: running {candidate.module}:{candidate.name}")

@@ -16,7 +16,7 @@ from genmigrate.parity.deadline import ScenarioTimeout, deadline, scenario_secon
 from genmigrate.parity.environment import planted_environment, recorded_sleeps, redacted_logs
 from genmigrate.parity.errors import responder_for
 from genmigrate.parity.intercept import intercept
-from genmigrate.parity.trace import Normaliser, is_stream, request_trace
+from genmigrate.parity.trace import Normaliser, is_stream, redact, request_trace
 
 
 class ParityNetworkError(RuntimeError):
@@ -60,7 +60,7 @@ class Scenario:
     mode: str  # a reply mode from genmigrate.parity.errors.MODES
     steps: Callable[[Probe], None]
     description: str = ""
-    env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str | None] = field(default_factory=dict)  # None: the variable is absent
 
 
 class Probe:
@@ -128,10 +128,12 @@ class Probe:
         """A new instance of the class under test, constructed unrecorded (FAILED if that raises)."""
         return self.silently(self.cls, **kwargs)
 
-    def on_fresh(self, label: str, method: str, *args: Any, consume: bool = False, **kwargs: Any) -> Any:
-        """Step `label`: `method` of a fresh instance; a constructor failure is recorded as this step's."""
+    def on_fresh(self, label: str, method: str, *args: Any, consume: bool = False, init: dict[str, Any] | None = None,
+                 **kwargs: Any) -> Any:
+        """Step `label`: `method` of a fresh instance (built with `init`); a constructor failure is
+        recorded as this step's."""
         try:
-            instance = self.cls()
+            instance = self.cls(**(init or {}))
         except Exception as exc:
             self.note({"step": label, "construct": self.normaliser.exception(exc)})
             return FAILED
@@ -140,10 +142,11 @@ class Probe:
             return FAILED
         return self.step(label, getattr(instance, method), *args, consume=consume, **kwargs)
 
-    def by_reference(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """What the original class's `method` returns on a fresh instance, unrecorded (FAILED if it raises)."""
+    def by_reference(self, method: str, *args: Any, init: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """What the original class's `method` returns on a fresh instance (built with `init`),
+        unrecorded (FAILED if it raises)."""
         with self.quiet():
-            instance = self.silently(self.reference)
+            instance = self.silently(self.reference, **(init or {}))
             if instance is FAILED or not hasattr(instance, method):
                 return FAILED
             return self.silently(getattr(instance, method), *args, **kwargs)
@@ -209,7 +212,14 @@ def run_scenario(module_name: str, class_name: str, scenario: Scenario,
     seconds = scenario_seconds()  # read before the planted environment replaces os.environ
     with planted_environment(scenario.env) as environ, _event_loop() as loop, redacted_logs(), \
             intercept(_recording(responder_for(scenario.mode), probe_ref)) as log:
-        module = import_module(module_name)
+        try:
+            module = import_module(module_name)
+        except ModuleImportError as exc:
+            if not scenario.env or exc.missing:
+                raise
+            # the scenario's own variables make the module fail at import: that is its behaviour
+            return {"scenario": scenario.name, "replies": scenario.mode, "env_read": [],
+                    "events": [{"step": "import", "raised": redact(str(exc).replace(module_name, "<module>"))}]}
         cls = getattr(module, class_name, None)
         if cls is None:
             raise ModuleImportError(f"{module_name} has no class {class_name}")
