@@ -10,6 +10,10 @@ import pytest
 from genmigrate.config import Config
 from genmigrate.discover import discover
 from genmigrate.model import ClientModule, ScanResult
+from tests.trees import write_tree
+
+# The migrated fixture app is built once per session for every test module that uses it.
+pytest_plugins = ("servers.migrated",)
 
 Files = Mapping[str, "str | bytes"]
 
@@ -20,13 +24,7 @@ def make_repo(tmp_path: Path) -> Callable[[Files], Path]:
 
     def build(files: Files) -> Path:
         root = tmp_path / "repo"
-        for rel, content in files.items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
+        write_tree(root, files)
         root.mkdir(exist_ok=True)
         return root
 

@@ -38,6 +38,7 @@ def test_flags_beat_the_file(tmp_path: Path) -> None:
         ('[project]\nname = "x"\n\n[tool.genmigrate]\nshim = "copy"\n', 4, "shim must be 'alias' or 'reexport'"),
         ("[tool.genmigrate]\nsims = 1\n", 1, "unknown [tool.genmigrate] key(s): sims"),
         ('[tool.genmigrate]\nexclude = "x"\n', 1, "exclude must be a list"),
+        ('[tool.genmigrate]\nshim = "alias"\ninclude = ["a", 3]\n', 3, "include must be a list of module names"),
         ("[tool.genmigrate]\nproviders = { a = 1 }\n", 1, "providers must map"),
         ("[tool.genmigrate]\noutput = 3\n", 1, "output must be a path string"),
         ("tool = 3\n", 1, "[tool.genmigrate] must be a table"),

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import client
 
 CLIENT = {"api/__init__.py": "", "api/openai_client.py": (
-    "from openai import OpenAI\n\nclass OpenAIClient:\n    def chat(self):\n        return OpenAI()\n")}
+    "from openai import OpenAI\n\nclass OpenAIClient:\n    def chat(self):\n        return OpenAI().chat.completions.create()\n")}
 
 
 def deps(scan, files: dict[str, str]) -> list[tuple[str, str, int, str, str, bool]]:

@@ -6,7 +6,7 @@ from genmigrate.config import Config
 from genmigrate.discover import discover
 from tests.conftest import client
 
-GOOD = "from openai import OpenAI\nclass C:\n    def chat(self):\n        return OpenAI()\n"
+GOOD = "from openai import OpenAI\nclass C:\n    def chat(self):\n        return OpenAI().chat.completions.create()\n"
 
 
 def test_syntax_error_in_sdk_importing_candidate_is_fatal_and_scan_goes_on(scan) -> None:

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import client
 
 HEAD = "from openai import OpenAI\n"
-USE = "    def chat(self):\n        return OpenAI()\n"
+USE = "    def chat(self):\n        return OpenAI().chat.completions.create()\n"
 CLIENT = "api/openai_client.py"
 
 CASES = [
@@ -26,7 +26,7 @@ CASES = [
     ("classmethod", {CLIENT: HEAD + "class C:\n    @classmethod\n    def make(cls):\n        return cls()\n" + USE}),
     ("doc-attribute", {CLIENT: HEAD + "class C:\n    __doc__ = r'''Doc.'''\n" + USE}),
     ("mutable-class-attribute", {CLIENT: HEAD + "class C:\n    models = ['a']\n" + USE}),
-    ("nested-async-generator", {CLIENT: HEAD + "class C:\n    async def chat(self):\n        async def gen():\n            yield OpenAI()\n        return gen()\n"}),
+    ("nested-async-generator", {CLIENT: HEAD + "class C:\n    async def chat(self):\n        async def gen():\n            yield OpenAI().chat.completions.create()\n        return gen()\n"}),
     ("same-name-helper", {CLIENT: HEAD + "def helper():\n    return 1\nclass C:\n" + USE,
                           "api/other_client.py": HEAD + "def helper():\n    return 2\nclass D:\n" + USE}),
     ("multiple-classes", {CLIENT: HEAD + "class C:\n" + USE + "class D:\n" + USE}),

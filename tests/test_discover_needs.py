@@ -30,7 +30,7 @@ def unrelated():
 class Client:
     def chat(self):
         log.info("chat")
-        return OpenAI(timeout=_timeout())
+        return OpenAI(timeout=_timeout()).chat.completions.create()
 
 class Other:
     def chat(self):

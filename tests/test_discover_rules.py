@@ -6,7 +6,7 @@ import pytest
 
 from genmigrate.config import Config
 from genmigrate.discover.prefilter import Hit, classify
-from genmigrate.model import GENERATED_MARKER
+from genmigrate.marker import GENERATED_MARKER
 from tests.conftest import client
 
 OPENAI = "from openai import OpenAI\n\nclass Client:\n    def chat(self, text):\n        return OpenAI().responses.create(input=text)\n"
@@ -63,13 +63,13 @@ def test_http_only_wrapper_with_provider_endpoint_is_a_client(scan) -> None:
 @pytest.mark.parametrize(
     ("path", "source", "provider"),
     [
-        ("a.py", "from openai import AzureOpenAI\nclass A:\n    def chat(self):\n        return AzureOpenAI()\n", "azure"),
-        ("b.py", "import openai\nURL = 'https://openrouter.ai/api/v1'\nclass B:\n    def chat(self):\n        return openai.OpenAI(base_url=URL)\n", "openrouter"),
-        ("c.py", "import boto3\nclass C:\n    def chat(self):\n        return boto3.client('bedrock-runtime')\n", "bedrock"),
-        ("d.py", "import dashscope\nclass D:\n    def chat(self):\n        return dashscope.Generation\n", "dashscope"),
-        ("e.py", "import anthropic\nclass E:\n    def chat(self):\n        return anthropic.Anthropic()\n", "anthropic"),
-        ("f.py", "import ollama\nclass F:\n    def chat(self):\n        return ollama.Client()\n", "ollama"),
-        ("ollama_patch.py", "from openai import OpenAI\nclass G:\n    def chat(self):\n        return OpenAI()\n", "ollama"),
+        ("a.py", "from openai import AzureOpenAI\nclass A:\n    def chat(self):\n        return AzureOpenAI().chat.completions.create()\n", "azure"),
+        ("b.py", "import openai\nURL = 'https://openrouter.ai/api/v1'\nclass B:\n    def chat(self):\n        return openai.OpenAI(base_url=URL).chat.completions.create()\n", "openrouter"),
+        ("c.py", "import boto3\nclass C:\n    def chat(self):\n        return boto3.client('bedrock-runtime').converse()\n", "bedrock"),
+        ("d.py", "import dashscope\nclass D:\n    def chat(self):\n        return dashscope.Generation.call()\n", "dashscope"),
+        ("e.py", "import anthropic\nclass E:\n    def chat(self):\n        return anthropic.Anthropic().messages.create()\n", "anthropic"),
+        ("f.py", "import ollama\nclass F:\n    def chat(self):\n        return ollama.Client().chat()\n", "ollama"),
+        ("ollama_patch.py", "from openai import OpenAI\nclass G:\n    def chat(self):\n        return OpenAI().chat.completions.create()\n", "ollama"),
     ],
 )
 def test_provider_rules(scan, path: str, source: str, provider: str) -> None:
@@ -86,12 +86,12 @@ def test_config_provider_override_by_module_or_path(scan, key: str) -> None:
 @pytest.mark.parametrize(
     ("class_source", "protocol"),
     [
-        ("class C(ModelClient):\n    def f(self):\n        return OpenAI()\n", "modelclient"),
-        ("class C(core.model_client.ModelClient):\n    def f(self):\n        return OpenAI()\n", "modelclient"),
-        ("class C(MC):\n    def f(self):\n        return OpenAI()\n", "modelclient"),
-        ("class C:\n    def convert_inputs_to_api_kwargs(self):\n        pass\n    def call(self):\n        return OpenAI()\n", "modelclient"),
-        ("class C:\n    def stream_chat(self):\n        return OpenAI()\n", "chat-wrapper"),
-        ("class C:\n    def _private(self):\n        return OpenAI()\n", "unknown"),
+        ("class C(ModelClient):\n    def f(self):\n        return OpenAI().chat.completions.create()\n", "modelclient"),
+        ("class C(core.model_client.ModelClient):\n    def f(self):\n        return OpenAI().chat.completions.create()\n", "modelclient"),
+        ("class C(MC):\n    def f(self):\n        return OpenAI().chat.completions.create()\n", "modelclient"),
+        ("class C:\n    def convert_inputs_to_api_kwargs(self):\n        pass\n    def call(self):\n        return OpenAI().chat.completions.create()\n", "modelclient"),
+        ("class C:\n    def stream_chat(self):\n        return OpenAI().chat.completions.create()\n", "chat-wrapper"),
+        ("class C:\n    def _private(self):\n        return OpenAI().chat.completions.create()\n", "unknown"),
     ],
 )
 def test_protocol_rules(scan, class_source: str, protocol: str) -> None:
@@ -102,7 +102,7 @@ def test_protocol_rules(scan, class_source: str, protocol: str) -> None:
 def test_methods_keep_params_async_generators_decorators_and_duplicates(scan) -> None:
     source = (
         "from openai import OpenAI\nimport functools\n\nclass C:\n"
-        "    @functools.lru_cache(maxsize=2)\n    def f(self, a, *args, k=1, **kw):\n        return OpenAI()\n"
+        "    @functools.lru_cache(maxsize=2)\n    def f(self, a, *args, k=1, **kw):\n        return OpenAI().chat.completions.create()\n"
         "    async def g(self, /, x, *, y):\n        yield x\n"
         "    def f(self):\n        def inner():\n            yield 1\n        return inner\n"
     )

@@ -34,9 +34,9 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
 
 
-def git_copy(tmp: Path) -> Path:
-    root = tmp / "legacy_app"
-    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+def git_copy(tmp: Path, fixture: Path = FIXTURE) -> Path:
+    root = tmp / fixture.name
+    shutil.copytree(fixture, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     git(root, "init", "-q")
     git(root, "-c", "core.autocrlf=false", "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "legacy")
@@ -67,8 +67,11 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
     seed_tiktoken_cache()
     root = git_copy(tmp_path_factory.mktemp("e2e"))
     before = files_of(root)
+    scan = genmigrate("scan", ".", cwd=root)
+    assert scan.returncode == 0, scan.stderr
     diff = genmigrate("diff", ".", "--no-parity", cwd=root)
     assert files_of(root) == before, "diff wrote into the tree"
+    assert git(root, "status", "--ignored", "--porcelain") == "", "scan or diff left files in the tree"
     apply = genmigrate("apply", ".", cwd=root)
     yield Migrated(root, before, diff, apply)
 

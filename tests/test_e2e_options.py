@@ -63,9 +63,10 @@ def test_a_killed_apply_is_completed_by_the_next_one(tmp_path: Path, reference: 
 def test_a_dirty_tree_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     root = git_copy(tmp_path)
     (root / "api" / "service.py").write_text((root / "api" / "service.py").read_text() + "\n# local edit\n")
-    before = files_of(root)
+    before, status = files_of(root), git(root, "status", "--ignored", "--porcelain")
     proc = genmigrate("apply", ".", "--no-parity", cwd=root)
     assert proc.returncode == 2
+    assert git(root, "status", "--ignored", "--porcelain") == status
     assert proc.stderr.strip() == (
         "error: api/service.py:1: uncommitted changes in the work tree (1 files); commit them or use --allow-dirty"
     )
@@ -126,9 +127,10 @@ def test_bad_config_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[tool.genmigrate]\nshim = "copy"\n')
     git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "configure")
-    before = files_of(root)
+    before, status = files_of(root), git(root, "status", "--ignored", "--porcelain")
     proc = genmigrate("apply", ".", "--no-parity", cwd=root)
     assert proc.returncode == 2
+    assert git(root, "status", "--ignored", "--porcelain") == status
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith("error: ") and "pyproject.toml:" in line and "shim must be" in line
     assert files_of(root) == before

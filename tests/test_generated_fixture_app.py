@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from servers import wire
 from servers.harness import Recorder, servers
-from servers.migrated import fixture_manager, migrated_app, provider_module
+from servers.migrated import fixture_manager, provider_module
 
-__all__ = ["migrated_app", "servers"]  # fixtures used by the tests below
+__all__ = ["servers"]  # a fixture used by the tests below (migrated_app: conftest)
 
 BEDROCK_CHAT = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 BEDROCK_EMBED = "amazon.titan-embed-text-v2:0"
@@ -63,7 +63,7 @@ def test_openai_async_operations_share_one_loop(m: Any) -> None:
         return result, deltas, vectors
 
     result, deltas, vectors = asyncio.run(main())
-    assert result.text == "echo: x y" and deltas == ["p", "q"]  # the legacy acall yields text
+    assert result.text == "echo: x y" and deltas == ["p", "q", ""]  # "": the final chunk
     assert vectors.vectors == ((0.0, 0.5),)
 
 
@@ -150,15 +150,16 @@ def test_default_policy_leaves_decorated_legacy_retries_alone(
     assert rec.sleeps == [] and len(rec.legacy_sleeps) == 4
 
 
-def test_explicit_policy_retries_on_top_and_honours_retry_after(
+def test_explicit_policy_is_the_only_retry_layer(
     migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failure = wire.openai_error(429, "rate_limit_exceeded", headers={"retry-after": "3"})
-    servers.openai.queue("/openai/", *[failure] * 3)
+    servers.openai.queue("/openai/", failure)
     retry = migrated_app._resilience.RetryPolicy(max_attempts=2)
     m = fixture_manager(migrated_app, servers, rec, monkeypatch, retry=retry)
     assert m.generate("hi", provider="azure", model="gpt-4o").text == "echo: hi"
-    assert rec.sleeps == [3.0] and len(servers.openai.requests) == 4  # 3 legacy tries, then 1
+    assert rec.sleeps == [3.0] and rec.legacy_sleeps == []  # backoff is stepped past
+    assert len(servers.openai.requests) == 2
     assert rec.names() == ["request", "error", "retry", "request", "response"]
 
 

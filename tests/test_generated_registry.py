@@ -91,12 +91,28 @@ def test_entry_point_providers_are_found_lazily(gen: SimpleNamespace, tmp_path: 
 import json, sys
 sys.path[:0] = [{str(gen.root)!r}, {str(tmp_path)!r}]
 from {gen.package}.generator_manager import GeneratorManager
-manager = GeneratorManager(default_provider="third")
+closed = GeneratorManager().providers.names()  # off by default
+manager = GeneratorManager(default_provider="third", entry_points=True)
 before = "thirdparty_gen" in sys.modules
 text = manager.generate("hi").text
-closed = GeneratorManager(entry_points=False).providers.names()
 print(json.dumps({{"before": before, "text": text, "closed": closed}}))
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     report = json.loads(out.stdout)
     assert report == {"before": False, "text": "third: hi", "closed": ["batchy", "opaque"]}
+
+
+def test_keyring_is_not_read_unless_the_setting_turns_it_on(
+    gen: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "keyring.py").write_text("def get_password(service, name):\n    return 'kr'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "keyring", raising=False)
+    manager = gen.generator_manager.GeneratorManager(default_provider="batchy", environ={})
+    manager.generate("hi")
+    assert "keyring" not in sys.modules and manager.config.use_keyring is False
+    config = gen.generator_manager.ManagerConfig(default_provider="batchy", use_keyring=True)
+    on = gen.generator_manager.GeneratorManager(config, environ={})
+    on.get("batchy", prefix="kr-on")
+    assert "keyring" in sys.modules
+    sys.modules.pop("keyring")

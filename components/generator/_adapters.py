@@ -7,8 +7,16 @@ operations its legacy class really has; everything else stays `UnsupportedOperat
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass, replace
+from types import MethodType
 from typing import Any, ClassVar, Literal
 
 from ._bridge import iterate_async
@@ -24,15 +32,50 @@ from ._shapes import (
     usage_of,
     vectors_of,
 )
-from ._types import EmbeddingResult, GenerationRequest, GenerationResult, Message, StreamChunk
+from ._types import (
+    EmbeddingResult,
+    GenerationRequest,
+    GenerationResult,
+    Message,
+    StreamChunk,
+)
 from .base import BaseGenerator
+
+# Libraries whose retry decorators the manager steps past when it owns retrying.
+RETRY_LIBRARIES = frozenset({"backoff", "tenacity", "retrying"})
+
+
+def without_retry_decorators(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method` past the retry decorators wrapped around it (outermost first, via the
+    `__wrapped__` that functools.wraps leaves); other decorators are kept."""
+    function: Any = getattr(method, "__func__", method)
+    while _is_retry_wrapper(function):
+        function = function.__wrapped__
+    owner = getattr(method, "__self__", None)
+    return MethodType(function, owner) if owner is not None else function
+
+
+def _is_retry_wrapper(function: Any) -> bool:
+    module = str(getattr(function, "__globals__", {}).get("__name__", ""))
+    wrapped = hasattr(function, "__wrapped__")
+    return wrapped and module.partition(".")[0] in RETRY_LIBRARIES
 
 
 class _Adapter(BaseGenerator):
     client: Any
+    _bypass_retries = False
 
     def __init__(self, *, default_model: str | None = None) -> None:
         self.default_model = default_model
+
+    def leave_retries_to_caller(self) -> None:
+        self._bypass_retries = True
+
+    def _legacy(self, name: str) -> Callable[..., Any]:
+        """The legacy client's method; past its retry decorators when the manager
+        retries."""
+        method: Callable[..., Any] = getattr(self.client, name)
+        return without_retry_decorators(method) if self._bypass_retries else method
 
     def _model(self, request: GenerationRequest) -> str | None:
         return request.model or self.default_model
@@ -61,29 +104,70 @@ class _Adapter(BaseGenerator):
         )
 
     def _chunks(self, items: Iterable[Any]) -> Iterator[StreamChunk]:
-        reader = StreamReader()
+        reader, tail = StreamReader(), FinalChunk()
         with mapped_errors(self.provider):
             for item in items:
-                chunk = reader.read(item)
-                if not chunk.is_empty:
-                    yield chunk
+                yield from tail.push(reader.read(item))
+        yield from tail.flush()
 
     async def _achunks(
         self, items: AsyncIterable[Any] | Iterable[Any]
     ) -> AsyncIterator[StreamChunk]:
-        """An async legacy call may hand back a sync iterator (a sync client run in a thread):
-        it is then consumed on a worker thread, never on the event loop."""
-        source = items if isinstance(items, AsyncIterable) else iterate_async(lambda: iter(items))
-        reader = StreamReader()
+        """An async legacy call may hand back a sync iterator (a sync client run in a
+        thread): it is then consumed on a worker thread, never on the event loop."""
+        source = (
+            items
+            if isinstance(items, AsyncIterable)
+            else iterate_async(lambda: iter(items))
+        )
+        reader, tail = StreamReader(), FinalChunk()
         with mapped_errors(self.provider):
             async for item in source:
-                chunk = reader.read(item)
-                if not chunk.is_empty:
+                for chunk in tail.push(reader.read(item)):
                     yield chunk
+        for chunk in tail.flush():
+            yield chunk
+
+
+class FinalChunk:
+    """Holds back the stream's closing pieces so that one last chunk carries the finish
+    reason and the usage together (OpenAI sends usage in a chunk after the finish
+    reason, Bedrock's metadata event follows messageStop); empty chunks are dropped."""
+
+    def __init__(self) -> None:
+        self._held: StreamChunk | None = None
+
+    def push(self, chunk: StreamChunk) -> list[StreamChunk]:
+        if chunk.is_empty:
+            return []
+        held = self._held
+        if chunk.finish_reason is None and chunk.usage is None:
+            self._held = None
+            return [chunk] if held is None else [held, chunk]
+        if held is not None and (chunk.delta or chunk.tool_calls):
+            self._held = chunk
+            return [held]
+        self._held = chunk if held is None else _merged(held, chunk)
+        return []
+
+    def flush(self) -> list[StreamChunk]:
+        held, self._held = self._held, None
+        return [] if held is None else [held]
+
+
+def _merged(first: StreamChunk, then: StreamChunk) -> StreamChunk:
+    return StreamChunk(
+        delta=first.delta + then.delta,
+        tool_calls=first.tool_calls + then.tool_calls,
+        finish_reason=then.finish_reason or first.finish_reason,
+        usage=then.usage or first.usage,
+        raw=then.raw,
+    )
 
 
 class ModelClientAdapter(_Adapter):
-    """Drives an AdalFlow ModelClient: convert_inputs_to_api_kwargs -> call -> parse_*."""
+    """Drives an AdalFlow ModelClient: convert_inputs_to_api_kwargs -> call ->
+    parse_*."""
 
     llm_type: ClassVar[Any]
     embedder_type: ClassVar[Any]
@@ -97,7 +181,10 @@ class ModelClientAdapter(_Adapter):
         return convert_messages(request.messages, request.api or "chat")
 
     def _api_kwargs(self, request: GenerationRequest, stream: bool) -> Any:
-        model_kwargs: dict[str, Any] = {"model": self._model(request), **request.options()}
+        model_kwargs: dict[str, Any] = {
+            "model": self._model(request),
+            **request.options(),
+        }
         if stream:
             model_kwargs["stream"] = True
             if self.stream_usage_option:
@@ -120,7 +207,7 @@ class ModelClientAdapter(_Adapter):
 
     def _call(self, request: GenerationRequest) -> GenerationResult:
         with mapped_errors(self.provider):
-            raw = self.client.call(
+            raw = self._legacy("call")(
                 api_kwargs=self._api_kwargs(request, False), model_type=self.llm_type
             )
             return self._parsed(raw, request)
@@ -128,12 +215,14 @@ class ModelClientAdapter(_Adapter):
     async def _acall(self, request: GenerationRequest) -> GenerationResult:
         with mapped_errors(self.provider):
             api_kwargs = self._api_kwargs(request, False)
-            raw = await self.client.acall(api_kwargs=api_kwargs, model_type=self.llm_type)
+            raw = await self._legacy("acall")(
+                api_kwargs=api_kwargs, model_type=self.llm_type
+            )
             return self._parsed(raw, request)
 
     def _stream(self, request: GenerationRequest) -> Iterator[StreamChunk]:
         with mapped_errors(self.provider):
-            raw = self.client.call(
+            raw = self._legacy("call")(
                 api_kwargs=self._api_kwargs(request, True), model_type=self.llm_type
             )
         yield from self._chunks(raw)
@@ -141,7 +230,9 @@ class ModelClientAdapter(_Adapter):
     async def _astream(self, request: GenerationRequest) -> AsyncIterator[StreamChunk]:
         with mapped_errors(self.provider):
             api_kwargs = self._api_kwargs(request, True)
-            raw = await self.client.acall(api_kwargs=api_kwargs, model_type=self.llm_type)
+            raw = await self._legacy("acall")(
+                api_kwargs=api_kwargs, model_type=self.llm_type
+            )
         async for chunk in self._achunks(raw):
             yield chunk
 
@@ -162,13 +253,17 @@ class ModelClientAdapter(_Adapter):
     def _embed(self, texts: Sequence[str], model: str | None) -> EmbeddingResult:
         with mapped_errors(self.provider):
             api_kwargs = self._embed_kwargs(texts, model)
-            raw = self.client.call(api_kwargs=api_kwargs, model_type=self.embedder_type)
+            raw = self._legacy("call")(
+                api_kwargs=api_kwargs, model_type=self.embedder_type
+            )
             return self._embed_parsed(raw, model)
 
     async def _aembed(self, texts: Sequence[str], model: str | None) -> EmbeddingResult:
         with mapped_errors(self.provider):
             api_kwargs = self._embed_kwargs(texts, model)
-            raw = await self.client.acall(api_kwargs=api_kwargs, model_type=self.embedder_type)
+            raw = await self._legacy("acall")(
+                api_kwargs=api_kwargs, model_type=self.embedder_type
+            )
             return self._embed_parsed(raw, model)
 
 
@@ -194,15 +289,19 @@ class CallShape:
 
 
 class WrapperAdapter(_Adapter):
-    """Drives a plain wrapper (`chat(messages, model=...)`, `complete(prompt)`, `embed(texts)`)."""
+    """Drives a plain wrapper (`chat(messages, model=...)`, `complete(prompt)`,
+    `embed(texts)`)."""
 
     def _arguments(
         self, request: GenerationRequest, shape: CallShape
     ) -> tuple[Any, dict[str, Any]]:
         options = {"model": self._model(request), **request.options()}
-        refused = sorted(k for k, v in options.items() if v is not None and not shape.accepts(k))
+        refused = sorted(
+            k for k, v in options.items() if v is not None and not shape.accepts(k)
+        )
         if refused:
-            detail = f"{self.legacy_name()}.{shape.method}() takes no {', '.join(refused)} argument"
+            names = ", ".join(refused)
+            detail = f"{self.legacy_name()}.{shape.method}() takes no {names} argument"
             raise UnsupportedOperation(self.provider, refused[0], detail)
         kwargs = {k: v for k, v in options.items() if v is not None}
         if shape.input == "messages":
@@ -222,11 +321,15 @@ class WrapperAdapter(_Adapter):
 
     def _wrapped(self, value: Any, request: GenerationRequest) -> GenerationResult:
         if isinstance(value, str):
-            return GenerationResult(text=value, provider=self.provider, model=self._model(request))
+            return GenerationResult(
+                text=value, provider=self.provider, model=self._model(request)
+            )
         return self._result(value, request)
 
 
 def _prompt(messages: Sequence[Message], provider: str) -> str:
     if any(m.has_images for m in messages):
-        raise UnsupportedOperation(provider, "vision", "the legacy method takes a text prompt")
+        raise UnsupportedOperation(
+            provider, "vision", "the legacy method takes a text prompt"
+        )
     return "\n\n".join(m.text for m in messages)

@@ -1,5 +1,10 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Opt-in response cache (TTL + LRU) for non-streamed generations."""
+"""Opt-in response cache for non-streamed generations.
+
+`CacheBackend` is what the manager needs from a cache; `ResponseCache` (in-process,
+TTL and LRU) is the default one; any object with the same `get` and `put` can replace
+it, for instance one that shares entries between processes.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,17 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 V = TypeVar("V")
+
+
+class CacheBackend(Protocol[V]):
+    """Keys are `(provider, request digest)` tuples; `get` returns None on a miss."""
+
+    def get(self, key: tuple[str, str]) -> V | None: ...
+
+    def put(self, key: tuple[str, str], value: V) -> None: ...
 
 
 class ResponseCache(Generic[V]):

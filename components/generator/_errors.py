@@ -1,8 +1,10 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""One error tree for every provider, and the table-driven classifier that maps SDK errors onto it.
+"""One error tree for every provider, and the table-driven classifier that maps SDK
+errors onto it.
 
 The classifier never imports an SDK: it reads what exceptions carry (`status_code`,
-`response.status_code`, botocore's `response["Error"]["Code"]`, `body`, headers, the message).
+`response.status_code`, botocore's `response["Error"]["Code"]`, `body`, headers, the
+message).
 """
 
 from __future__ import annotations
@@ -79,12 +81,18 @@ class QuotaExhaustedError(RateLimitError):
     retryable = False  # waiting does not refill a billing quota
 
 
-class TimeoutError(GeneratorError):  # noqa: A001 - the unified name, distinct from the builtin
+class TimeoutError(GeneratorError):  # noqa: A001 - unified name, not the builtin
     retryable = True
 
 
-class ConnectionError(GeneratorError):  # noqa: A001 - the unified name, distinct from the builtin
+class ConnectionError(GeneratorError):  # noqa: A001 - unified name, not the builtin
     retryable = True
+
+
+class DeadlineExceededError(TimeoutError):
+    """The call's deadline (`timeout`) passed; ends retries and fallbacks alike."""
+
+    retryable = False
 
 
 class UnavailableError(GeneratorError):
@@ -104,7 +112,9 @@ class CircuitOpenError(UnavailableError):
 class UnsupportedOperation(GeneratorError):
     def __init__(self, provider: str, capability: str, detail: str = "") -> None:
         extra = f": {detail}" if detail else ""
-        super().__init__(f"{capability} is not supported by this client{extra}", provider=provider)
+        super().__init__(
+            f"{capability} is not supported by this client{extra}", provider=provider
+        )
         self.capability = capability
 
 
@@ -123,7 +133,8 @@ _STATUS: dict[int, type[GeneratorError]] = {
     529: OverloadedError,
 }
 
-# Provider error codes; "*" holds the codes shared by OpenAI-compatible APIs and Anthropic.
+# Provider error codes; "*" holds the codes shared by OpenAI-compatible APIs and
+# Anthropic.
 _CODES: dict[str, dict[str, type[GeneratorError]]] = {
     "*": {
         "context_length_exceeded": ContextWindowExceededError,
@@ -176,21 +187,27 @@ _CODES: dict[str, dict[str, type[GeneratorError]]] = {
     },
 }
 
-# Message patterns, searched case-insensitively (`re` caches them once compiled on first use).
+# Message patterns, searched case-insensitively (`re` caches them once compiled on first
+# use).
 _MESSAGES: tuple[tuple[str, type[GeneratorError]], ...] = (
     (
-        r"context[_ ](length|window)|maximum context|prompt is too long|input is too long"
+        r"context[_ ](length|window)|maximum context"
+        r"|prompt is too long|input is too long"
         r"|too many (input )?tokens|reduce the length",
         ContextWindowExceededError,
     ),
-    (r"content[_ ](filter|policy|management)|safety system|inappropriate", ContentFilterError),
+    (
+        r"content[_ ](filter|policy|management)|safety system|inappropriate",
+        ContentFilterError,
+    ),
     (r"insufficient[_ ]quota|exceeded your current quota|billing", QuotaExhaustedError),
     (r"rate[_ ]?limit|too many requests|throttl", RateLimitError),
     (r"overloaded", OverloadedError),
     (r"timed? ?out", TimeoutError),
 )
 
-# Exception class names (anywhere in the MRO) of transport failures, most specific first.
+# Exception class names (anywhere in the MRO) of transport failures, most specific
+# first.
 _TYPE_NAMES: tuple[tuple[str, type[GeneratorError]], ...] = (
     ("APITimeoutError", TimeoutError),
     ("ReadTimeout", TimeoutError),
@@ -214,7 +231,8 @@ _TYPE_NAMES: tuple[tuple[str, type[GeneratorError]], ...] = (
 
 
 def classify(exc: BaseException, provider: str) -> GeneratorError:
-    """Map any exception raised by a legacy client or its SDK onto the unified error tree."""
+    """Map any exception raised by a legacy client or its SDK onto the unified error
+    tree."""
     if isinstance(exc, GeneratorError):
         return exc
     status = _status_of(exc)
@@ -237,13 +255,16 @@ def _pick_class(
     provider: str, status: int | None, code: str | None, message: str, kind: type
 ) -> type[GeneratorError]:
     base = _by_code(provider, code) or _by_status(status)
-    refined = next((cls for rx, cls in _MESSAGES if re.search(rx, message, re.IGNORECASE)), None)
+    refined = next(
+        (cls for rx, cls in _MESSAGES if re.search(rx, message, re.IGNORECASE)), None
+    )
     if refined is not None and (base is None or issubclass(refined, base)):
         return refined
     return base or _by_type(kind) or ProviderError
 
 
-# Lookups ignore case: Bedrock streams name exceptions "throttlingException", not "Throttling...".
+# Lookups ignore case: Bedrock streams name exceptions "throttlingException", not
+# "Throttling...".
 _CODES_LOWER = {p: {c.lower(): cls for c, cls in t.items()} for p, t in _CODES.items()}
 
 
@@ -259,7 +280,11 @@ def _by_status(status: int | None) -> type[GeneratorError] | None:
         return None
     if status in _STATUS:
         return _STATUS[status]
-    return UnavailableError if status >= 500 else (InvalidRequestError if status >= 400 else None)
+    return (
+        UnavailableError
+        if status >= 500
+        else (InvalidRequestError if status >= 400 else None)
+    )
 
 
 def _by_type(kind: type) -> type[GeneratorError] | None:
@@ -283,7 +308,8 @@ def _status_of(exc: BaseException) -> int | None:
         getattr(exc, "http_status", None),
     )
     return next(
-        (int(c) for c in candidates if isinstance(c, int) and not isinstance(c, bool)), None
+        (int(c) for c in candidates if isinstance(c, int) and not isinstance(c, bool)),
+        None,
     )
 
 
@@ -308,7 +334,9 @@ def _message_of(exc: BaseException) -> str:
 
 def _retry_after_of(exc: BaseException) -> float | None:
     response = getattr(exc, "response", None)
-    headers = _get(response, "headers") or _get(_get(response, "ResponseMetadata"), "HTTPHeaders")
+    headers = _get(response, "headers") or _get(
+        _get(response, "ResponseMetadata"), "HTTPHeaders"
+    )
     if headers is None:
         return None
     millis = _header(headers, "retry-after-ms")
@@ -337,7 +365,10 @@ def _parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
-    from datetime import datetime, timezone  # HTTP-date values are rare: import on demand
+    from datetime import (
+        datetime,
+        timezone,
+    )  # HTTP-date values are rare: import on demand
     from email.utils import parsedate_to_datetime
 
     try:
@@ -349,7 +380,8 @@ def _parse_retry_after(value: str | None) -> float | None:
 
 @contextmanager
 def mapped_errors(provider: str) -> Iterator[None]:
-    """Re-raise anything escaping the block as a unified error (the original is kept as cause)."""
+    """Re-raise anything escaping the block as a unified error (the original is kept as
+    cause)."""
     try:
         yield
     except GeneratorError:

@@ -22,15 +22,20 @@ class CallContext:
     attempt: int = 0
     call_id: int = field(default_factory=lambda: next(_ids))
     started: float = field(default_factory=time.monotonic)
-    extra: dict[str, Any] = field(default_factory=dict)  # free space for hook implementations
+    deadline: float | None = (
+        None  # on the manager's clock; shared by retries and fallbacks
+    )
+    extra: dict[str, Any] = field(
+        default_factory=dict
+    )  # free space for hook implementations
 
 
 Hook = Callable[[CallContext, Any], None]
 
 
 class Hooks:
-    """`hooks.on("retry", fn)`; fn(context, payload). Payloads: request, result, chunk, error,
-    (error, delay) for retry, and (error, next provider) for fallback."""
+    """`hooks.on("retry", fn)`; fn(context, payload). Payloads: request, result, chunk,
+    error, (error, delay) for retry, and (error, next provider) for fallback."""
 
     def __init__(self) -> None:
         self._hooks: dict[str, list[Hook]] = {name: [] for name in EVENTS}
@@ -48,4 +53,6 @@ class Hooks:
             except Exception:  # an observer must not break the call it observes
                 import logging
 
-                logging.getLogger(__package__ or __name__).exception("%s hook failed", event)
+                logging.getLogger(__package__ or __name__).exception(
+                    "%s hook failed", event
+                )

@@ -1,8 +1,8 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Local model registry: aliases, per-model capabilities, and the OpenAI API choice.
 
-The data is a starting point kept in this file; callers add or override models at runtime with
-`ModelRegistry.register`. Nothing is ever fetched.
+The data is a starting point kept in this file; callers add or override models at
+runtime with `ModelRegistry.register`. Nothing is ever fetched.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class ModelInfo:
 
 DEFAULT_MODELS: tuple[ModelInfo, ...] = (
     ModelInfo("gpt-4o", "openai", 128_000, 16_384, True, True, True, aliases=("4o",)),
-    ModelInfo("gpt-4o-mini", "openai", 128_000, 16_384, True, True, True, aliases=("4o-mini",)),
+    ModelInfo(
+        "gpt-4o-mini", "openai", 128_000, 16_384, True, True, True, aliases=("4o-mini",)
+    ),
     ModelInfo("gpt-4.1", "openai", 1_047_576, 32_768, True, True, True),
     ModelInfo("o3", "openai", 200_000, 100_000, True, True, True, api="responses"),
     ModelInfo("o4-mini", "openai", 200_000, 100_000, True, True, True, api="responses"),
@@ -65,7 +67,8 @@ DEFAULT_MODELS: tuple[ModelInfo, ...] = (
 
 
 class ModelRegistry:
-    """Thread-safe, per-manager registry; `register` overrides an existing name or alias."""
+    """Thread-safe, per-manager registry; `register` overrides an existing name or
+    alias."""
 
     def __init__(self, models: Iterable[ModelInfo] = DEFAULT_MODELS) -> None:
         self._lock = threading.Lock()
@@ -108,7 +111,11 @@ def _chat_message(message: Message) -> dict[str, Any]:
         out["tool_call_id"] = message.tool_call_id
     if message.tool_calls:
         out["tool_calls"] = [
-            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+            {
+                "id": c.id,
+                "type": "function",
+                "function": {"name": c.name, "arguments": c.arguments},
+            }
             for c in message.tool_calls
         ]
     return out
@@ -150,4 +157,8 @@ def to_responses_input(messages: Iterable[Message]) -> list[dict[str, Any]]:
 
 
 def convert_messages(messages: Iterable[Message], api: Api) -> list[dict[str, Any]]:
-    return to_responses_input(messages) if api == "responses" else to_chat_messages(messages)
+    return (
+        to_responses_input(messages)
+        if api == "responses"
+        else to_chat_messages(messages)
+    )

@@ -1,8 +1,9 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Lazy provider registry and the per-(provider, config) instance pool.
 
-Providers are dotted paths (relative ones resolve against this package) imported on first use;
-third-party packages can add providers under the `genmigrate.generators` entry-point group.
+Providers are dotted paths (relative ones resolve against this package) imported on
+first use; third-party packages can add providers under the `genmigrate.generators`
+entry-point group, read only when the manager's `entry_points=True` setting asks for it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ ENTRY_POINT_GROUP = "genmigrate.generators"
 
 
 class ProviderRegistry:
-    def __init__(self, targets: Mapping[str, str], package: str, entry_points: bool = True) -> None:
+    def __init__(
+        self, targets: Mapping[str, str], package: str, entry_points: bool = False
+    ) -> None:
         self._package = package
         self._targets: dict[str, str | type[BaseGenerator]] = dict(targets)
         self._use_entry_points = entry_points
@@ -40,17 +43,22 @@ class ProviderRegistry:
             target = self._targets.get(name)
             entry = self._installed().get(name) if target is None else None
         if entry is not None:
-            return entry.load()
+            loaded: type[BaseGenerator] = entry.load()
+            return loaded
         if target is None:
-            raise NotFoundError(f"unknown provider {name!r}; registered: {', '.join(self.names())}")
+            raise NotFoundError(
+                f"unknown provider {name!r}; registered: {', '.join(self.names())}"
+            )
         if isinstance(target, str):
             module_name, _, attribute = target.partition(":")
             module = importlib.import_module(module_name, package=self._package)
-            return getattr(module, attribute)
+            found: type[BaseGenerator] = getattr(module, attribute)
+            return found
         return target
 
     def _installed(self) -> dict[str, Any]:
-        """Entry points of installed distributions, read once and only when first needed."""
+        """Entry points of installed distributions, read once and only when first
+        needed."""
         if self._entry_points is None:
             found: dict[str, Any] = {}
             if self._use_entry_points:
@@ -70,7 +78,8 @@ def _freeze(value: Any) -> Hashable:
 
 
 def constructor_accepts(cls: type | None, name: str) -> bool:
-    """True when `cls(...)` takes a parameter called `name` by keyword (not via **kwargs)."""
+    """True when `cls(...)` takes a parameter called `name` by keyword (not via
+    **kwargs)."""
     if cls is None:
         return False
     import inspect  # only needed when an instance is created
@@ -87,7 +96,8 @@ def constructor_accepts(cls: type | None, name: str) -> bool:
 
 
 class InstancePool:
-    """Exactly one generator instance per (provider, explicit settings), created under a lock."""
+    """Exactly one generator instance per (provider, explicit settings), created under a
+    lock."""
 
     def __init__(self, create: Callable[[str, dict[str, Any]], BaseGenerator]) -> None:
         self._create = create

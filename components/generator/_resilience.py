@@ -1,5 +1,6 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Retry with full jitter, per-error-type fallback selection, and per-(provider, model) breakers."""
+"""Retry with full jitter, per-error-type fallback selection, and per-(provider, model)
+breakers."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from ._errors import (
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """`max_attempts` counts the first call; delays use full jitter unless the server says when."""
+    """`max_attempts` counts the first call; delays use full jitter unless the server
+    says when."""
 
     max_attempts: int = 3
     base_delay: float = 0.5
@@ -54,13 +56,18 @@ DEFAULT_FALLBACK_ON: tuple[type[GeneratorError], ...] = (
 @dataclass(frozen=True)
 class BreakerSettings:
     failure_threshold: int = 5  # consecutive retryable failures that open the circuit
-    reset_timeout: float = 30.0  # seconds open before one half-open probe is let through
+    reset_timeout: float = (
+        30.0  # seconds open before one half-open probe is let through
+    )
 
 
 class CircuitBreaker:
-    """closed -> open after N failures -> half-open (one probe) -> closed or open again."""
+    """closed -> open after N failures -> half-open (one probe) -> closed or open
+    again."""
 
-    def __init__(self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic
+    ):
         self._settings = settings
         self._clock = clock
         self._lock = threading.Lock()
@@ -94,7 +101,9 @@ class CircuitBreaker:
             if state == "half-open" and not self._probing:
                 self._probing = True
                 return
-        raise CircuitOpenError(f"circuit open, not calling ({state})", provider=provider)
+        raise CircuitOpenError(
+            f"circuit open, not calling ({state})", provider=provider
+        )
 
     def record_success(self) -> None:
         with self._lock:
@@ -105,7 +114,9 @@ class CircuitBreaker:
     def record_failure(self, error: GeneratorError) -> None:
         if not error.is_retryable:
             with self._lock:
-                self._probing = False  # the provider answered; only transient failures count
+                self._probing = (
+                    False  # the provider answered; only transient failures count
+                )
             return
         with self._lock:
             self._failures += 1
@@ -117,7 +128,9 @@ class CircuitBreaker:
 class BreakerBoard:
     """One breaker per (provider, model), created on first use."""
 
-    def __init__(self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic
+    ):
         self._settings = settings
         self._clock = clock
         self._lock = threading.Lock()

@@ -1,8 +1,9 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Client settings with explicit precedence and masked secrets.
 
-explicit arguments > config file > environment (`GENERATOR_<PROVIDER>_<OPTION>`) > keyring
-(`keyring.get_password("generator", "<provider>.api_key")`, only when keyring is installed).
+explicit arguments > config file > environment (`GENERATOR_<PROVIDER>_<OPTION>`) >
+keyring (`keyring.get_password("generator", "<provider>.api_key")`: only with the
+manager's `use_keyring=True` setting and when keyring is installed).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def is_secret(name: str) -> bool:
 
 
 def mask(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy safe for logs and reprs: secret values reduced to their last 4 characters."""
+    """A copy safe for logs and reprs: secret values reduced to their last 4
+    characters."""
     return {k: (_mask_value(v) if is_secret(k) else v) for k, v in settings.items()}
 
 
@@ -34,13 +36,16 @@ def _mask_value(value: Any) -> str:
 
 
 def load_config_file(path: str | os.PathLike[str] | None) -> dict[str, dict[str, Any]]:
-    """`{"providers": {"openai": {...}}}` from a .json or .toml file; {} when path is None."""
+    """`{"providers": {"openai": {...}}}` from a .json or .toml file; {} when path is
+    None."""
     if path is None:
         return {}
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     if os.fspath(path).endswith(".toml"):
-        data = importlib.import_module("tomllib").loads(text)
+        # tomllib is in the standard library from Python 3.11, tomli is it before
+        toml = "tomllib" if importlib.util.find_spec("tomllib") is not None else "tomli"
+        data = importlib.import_module(toml).loads(text)
     else:
         data = json.loads(text)
     providers = data.get("providers", {})
@@ -51,7 +56,9 @@ def load_config_file(path: str | os.PathLike[str] | None) -> dict[str, dict[str,
 
 def from_environment(provider: str, environ: Mapping[str, str]) -> dict[str, Any]:
     prefix = f"GENERATOR_{provider.upper()}_"
-    return {k[len(prefix) :].lower(): v for k, v in environ.items() if k.startswith(prefix)}
+    return {
+        k[len(prefix) :].lower(): v for k, v in environ.items() if k.startswith(prefix)
+    }
 
 
 def from_keyring(provider: str) -> dict[str, Any]:
@@ -69,8 +76,13 @@ def resolve(
     environ: Mapping[str, str],
     use_keyring: bool,
 ) -> dict[str, Any]:
-    """Merge the four sources; keyring is only asked when no other source gave an api_key."""
-    merged = {**from_environment(provider, environ), **file_settings.get(provider, {}), **explicit}
+    """Merge the four sources; keyring is only asked when no other source gave an
+    api_key."""
+    merged = {
+        **from_environment(provider, environ),
+        **file_settings.get(provider, {}),
+        **explicit,
+    }
     if use_keyring and "api_key" not in merged:
         merged = {**from_keyring(provider), **merged}
     return merged

@@ -1,5 +1,6 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Read provider responses by shape (OpenAI-compatible, Anthropic, Bedrock Converse, Ollama).
+"""Read provider responses by shape (OpenAI-compatible, Anthropic, Bedrock Converse,
+Ollama).
 
 Objects and plain dicts are read alike, so no SDK type is ever imported here.
 """
@@ -13,12 +14,17 @@ from ._types import StreamChunk, ToolCall, ToolCallDelta, Usage
 
 
 def get(obj: Any, *path: str | int) -> Any:
-    """`get(x, "choices", 0, "delta")`: attribute or key lookup; None when any step is missing."""
+    """`get(x, "choices", 0, "delta")`: attribute or key lookup; None when any step is
+    missing."""
     for step in path:
         if obj is None:
             return None
         if isinstance(step, int):
-            obj = obj[step] if isinstance(obj, (list, tuple)) and len(obj) > step else None
+            obj = (
+                obj[step]
+                if isinstance(obj, (list, tuple)) and len(obj) > step
+                else None
+            )
         elif isinstance(obj, Mapping):
             obj = obj.get(step)
         else:
@@ -34,12 +40,17 @@ def usage_of(raw: Any) -> Usage | None:
     """Normalise any provider's usage record (see `Usage` for the convention)."""
     if raw is None:
         return None
-    if get(raw, "prompt_tokens") is not None or get(raw, "completion_tokens") is not None:
+    if (
+        get(raw, "prompt_tokens") is not None
+        or get(raw, "completion_tokens") is not None
+    ):
         return Usage(
             input_tokens=_int(get(raw, "prompt_tokens")),
             output_tokens=_int(get(raw, "completion_tokens")),
             cached_tokens=_int(get(raw, "prompt_tokens_details", "cached_tokens")),
-            reasoning_tokens=_int(get(raw, "completion_tokens_details", "reasoning_tokens")),
+            reasoning_tokens=_int(
+                get(raw, "completion_tokens_details", "reasoning_tokens")
+            ),
         )
     if get(raw, "inputTokens") is not None:  # Bedrock Converse
         return Usage(
@@ -59,7 +70,9 @@ def _input_output_usage(raw: Any) -> Usage | None:
     cache_write = _int(get(raw, "cache_creation_input_tokens"))
     if cache_read or cache_write:  # Anthropic counts cache traffic outside input_tokens
         total_in = _int(get(raw, "input_tokens")) + cache_read + cache_write
-        return Usage(total_in, _int(get(raw, "output_tokens")), cached_tokens=cache_read)
+        return Usage(
+            total_in, _int(get(raw, "output_tokens")), cached_tokens=cache_read
+        )
     return Usage(  # OpenAI Responses API
         input_tokens=_int(get(raw, "input_tokens")),
         output_tokens=_int(get(raw, "output_tokens")),
@@ -111,7 +124,11 @@ def finish_reason_of(raw: Any) -> str | None:
 
 
 def request_id_of(raw: Any) -> str | None:
-    value = get(raw, "_request_id") or get(raw, "id") or get(raw, "ResponseMetadata", "RequestId")
+    value = (
+        get(raw, "_request_id")
+        or get(raw, "id")
+        or get(raw, "ResponseMetadata", "RequestId")
+    )
     return value if isinstance(value, str) else None
 
 
@@ -181,9 +198,9 @@ def _typed_event_chunk(kind: str, raw: Any) -> StreamChunk:
 class StreamReader:
     """Reads the items of one stream in order, carrying state across them.
 
-    Anthropic sends the input token count only in `message_start` and the output count in the
-    final `message_delta`: the reader merges the first into the second, so the final chunk's
-    usage is complete.
+    Anthropic sends the input token count only in `message_start` and the output count
+    in the final `message_delta`: the reader merges the first into the second, so the
+    final chunk's usage is complete.
     """
 
     def __init__(self) -> None:
@@ -203,7 +220,9 @@ class StreamReader:
             cached_tokens=chunk.usage.cached_tokens or start.cached_tokens,
             reasoning_tokens=chunk.usage.reasoning_tokens,
         )
-        return StreamChunk(chunk.delta, chunk.tool_calls, chunk.finish_reason, usage, raw)
+        return StreamChunk(
+            chunk.delta, chunk.tool_calls, chunk.finish_reason, usage, raw
+        )
 
 
 def _anthropic_tool_delta(raw: Any) -> tuple[ToolCallDelta, ...]:
@@ -214,7 +233,8 @@ def _anthropic_tool_delta(raw: Any) -> tuple[ToolCallDelta, ...]:
 
 
 def _converse_chunk(raw: Any) -> StreamChunk:
-    """Bedrock ConverseStream events: {"contentBlockDelta": ...}, {"messageStop": ...}, ..."""
+    """Bedrock ConverseStream events: {"contentBlockDelta": ...}, {"messageStop": ...}
+    and the others."""
     text = get(raw, "contentBlockDelta", "delta", "text")
     stop = get(raw, "messageStop", "stopReason")
     usage = usage_of(get(raw, "metadata", "usage"))

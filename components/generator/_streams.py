@@ -1,8 +1,9 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Stream commitment: a stream belongs to a provider once its first chunk arrived.
 
-`prime` pulls the first chunk inside the retry/fallback loop, so a failure before it is retried
-or falls back; `follow` yields the rest and maps mid-stream failures to unified errors.
+`prime` pulls the first chunk inside the retry/fallback loop, so a failure before it is
+retried or falls back; `follow` yields the rest and maps mid-stream failures to unified
+errors.
 """
 
 from __future__ import annotations
@@ -29,12 +30,16 @@ def prime(context: CallContext, stream: Iterator[StreamChunk]) -> PrimedStream:
     return PrimedStream(context, next(iterator, None), iterator)
 
 
-async def aprime(context: CallContext, stream: AsyncIterator[StreamChunk]) -> PrimedStream:
+async def aprime(
+    context: CallContext, stream: AsyncIterator[StreamChunk]
+) -> PrimedStream:
     iterator = aiter(stream)
     return PrimedStream(context, await anext(iterator, None), iterator)
 
 
-def follow(primed: PrimedStream, hooks: Hooks, breakers: BreakerBoard) -> Iterator[StreamChunk]:
+def follow(
+    primed: PrimedStream, hooks: Hooks, breakers: BreakerBoard
+) -> Iterator[StreamChunk]:
     ctx = primed.context
     try:
         if primed.first is None:
@@ -45,7 +50,7 @@ def follow(primed: PrimedStream, hooks: Hooks, breakers: BreakerBoard) -> Iterat
             hooks.emit("chunk", ctx, chunk)
             yield chunk
     except Exception as exc:
-        raise _failed(ctx, exc, hooks, breakers)
+        raise _failed(ctx, exc, hooks, breakers) from exc
     finally:
         close = getattr(primed.rest, "close", None)
         if close is not None:
@@ -65,15 +70,18 @@ async def afollow(
             hooks.emit("chunk", ctx, chunk)
             yield chunk
     except Exception as exc:
-        raise _failed(ctx, exc, hooks, breakers)
+        raise _failed(ctx, exc, hooks, breakers) from exc
     finally:
         aclose = getattr(primed.rest, "aclose", None)
         if aclose is not None:
             await aclose()
 
 
-def _failed(ctx: CallContext, exc: Exception, hooks: Hooks, breakers: BreakerBoard) -> Exception:
-    """Map, count and report a mid-stream failure; the original stays the mapped error's cause."""
+def _failed(
+    ctx: CallContext, exc: Exception, hooks: Hooks, breakers: BreakerBoard
+) -> Exception:
+    """Map, count and report a mid-stream failure; the original stays the mapped error's
+    cause."""
     error = classify(exc, ctx.provider)
     breakers.get(ctx.provider, ctx.model).record_failure(error)
     hooks.emit("error", ctx, error)

@@ -1,10 +1,11 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Unified request, result, stream and embedding types shared by every provider adapter."""
+"""Unified request, result, stream and embedding types shared by every provider
+adapter."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 Role = Literal["system", "user", "assistant", "tool"]
 Api = Literal["chat", "responses"]
@@ -17,7 +18,8 @@ class TextPart:
 
 @dataclass(frozen=True)
 class ImagePart:
-    """An image given either by URL (http(s) or data:) or by raw bytes plus media type."""
+    """An image given either by URL (http(s) or data:) or by raw bytes plus media
+    type."""
 
     url: str | None = None
     data: bytes | None = field(default=None, repr=False)
@@ -34,12 +36,12 @@ class ImagePart:
         return f"data:{self.media_type};base64,{self.as_base64()}"
 
     def as_base64(self) -> str:
-        import base64  # imported on first use, like hashlib and json below: cheap package import
+        import base64  # on first use, like hashlib and json below: cheap to import
 
         return base64.b64encode(self.data or b"").decode("ascii")
 
 
-Part = Union[TextPart, ImagePart]
+Part = TextPart | ImagePart
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,9 @@ class Message:
 
     @property
     def parts(self) -> tuple[Part, ...]:
-        return (TextPart(self.content),) if isinstance(self.content, str) else self.content
+        return (
+            (TextPart(self.content),) if isinstance(self.content, str) else self.content
+        )
 
     @property
     def text(self) -> str:
@@ -74,8 +78,9 @@ class Message:
 class Usage:
     """Token counts in one convention for every provider.
 
-    `input_tokens` includes `cached_tokens` and `output_tokens` includes `reasoning_tokens`
-    (Anthropic reports cache reads outside its input count; the adapters add them back).
+    `input_tokens` includes `cached_tokens` and `output_tokens` includes
+    `reasoning_tokens` (Anthropic reports cache reads outside its input count; the
+    adapters add them back).
     """
 
     input_tokens: int = 0
@@ -95,10 +100,13 @@ class GenerationRequest:
     temperature: float | None = None
     max_tokens: int | None = None
     tools: tuple[dict[str, Any], ...] = ()
-    # OpenAI-style: {"type": "json_object"} or {"type": "json_schema", "json_schema": {...}}
+    # OpenAI-style: {"type": "json_object"} or {"type": "json_schema", "json_schema":
+    # {...}}
     response_format: dict[str, Any] | None = None
     stop: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)  # passed through to the provider as is
+    extra: dict[str, Any] = field(
+        default_factory=dict
+    )  # passed through to the provider as is
     api: Api | None = None  # chosen by the model registry when None
 
     @classmethod
@@ -109,7 +117,8 @@ class GenerationRequest:
         return cls(messages=head + (Message("user", prompt),), **options)
 
     def options(self) -> dict[str, Any]:
-        """Sampling options that are set, OpenAI names, `extra` last so it can override."""
+        """Sampling options that are set, OpenAI names, `extra` last so it can
+        override."""
         found = {
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,
@@ -164,7 +173,8 @@ class ToolCallDelta:
 
 @dataclass(frozen=True)
 class StreamChunk:
-    """One streamed piece; the final chunk carries `finish_reason` and, when sent, `usage`."""
+    """One streamed piece; the final chunk carries `finish_reason` and, when sent,
+    `usage`."""
 
     delta: str = ""
     tool_calls: tuple[ToolCallDelta, ...] = ()
@@ -202,7 +212,9 @@ class Capabilities:
     """What an adapter (and the model behind it) can do; check before calling."""
 
     streaming: bool = False
-    async_: bool = False  # native async calls; without it async runs the sync call in a thread
+    async_: bool = (
+        False  # native async calls; without it async runs the sync call in a thread
+    )
     tools: bool = False
     json_schema: bool = False
     vision: bool = False
@@ -212,5 +224,7 @@ class Capabilities:
 
     def supports(self, name: str) -> bool:
         if name not in CAPABILITY_NAMES:
-            raise ValueError(f"unknown capability {name!r}; expected one of {CAPABILITY_NAMES}")
+            raise ValueError(
+                f"unknown capability {name!r}; expected one of {CAPABILITY_NAMES}"
+            )
         return bool(getattr(self, "async_" if name == "async" else name))

@@ -1,44 +1,60 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Public import point of the manager: provider registry, factory and resilient calls.
 
-Importing this module imports no provider SDK; a provider module is imported on first use.
-All state lives on the manager instance (no global settings), and every part is thread-safe.
+Importing this module imports no provider SDK; a provider module is imported on first
+use. All state lives on the manager instance (no global settings), and every part is
+thread-safe.
 
-Retries happen in up to three layers: the provider SDK's own retries, retry decorators on the
-legacy methods (`@backoff.on_exception`, tenacity's `@retry`) or retry loops inside them, and the
-manager's `RetryPolicy`. Attempts multiply across layers (3 SDK x 4 decorator x 3 manager tries
-is 36 requests for one call). So:
+Exactly one layer retries a call. Without one owner, attempts multiply: the provider
+SDK's retries x a retry decorator on the legacy method (`@backoff.on_exception`,
+tenacity's `@retry`) x the manager's `RetryPolicy` (3 x 4 x 3 = 36 requests for one
+call).
 
-- with an explicit `retry=` policy the manager retries every provider, and turns the SDK's
-  retries off (`max_retries=0`) where the legacy constructor takes `max_retries`;
-- by default (`retry=None`) a provider whose legacy methods carry a retry decorator
-  (`legacy_retries` on its adapter, set when the code was generated) gets one attempt from the
-  manager and keeps its own retries exactly as before the migration; every other provider is
-  retried by the manager (`RetryPolicy()`). Fallbacks apply either way, once the legacy
-  retries gave up. A retry loop written inside a method body is not detected: pass
-  `NO_RETRY` for such providers, or turn the loop off through the legacy constructor.
+- With an explicit `retry=` policy the manager owns retrying for every provider: the
+  SDK's retries are off (`max_retries=0`) where the legacy constructor takes
+  `max_retries`, and the legacy methods are called past their backoff, tenacity and
+  retrying decorators, so the requests of one call on one route are at most
+  `max_attempts`.
+- By default (`retry=None`) a provider whose legacy methods carry a retry decorator
+  (`legacy_retries`, found when the code was generated) keeps its own retries exactly
+  as before the migration and gets one attempt from the manager; every other provider
+  is retried by the manager (`RetryPolicy()`) with the SDK's retries off.
+
+A retry loop written inside a method body is not detected: turn it off through the
+legacy constructor. Fallbacks apply once the retrying layer gave up.
+
+Every call has a deadline (`ManagerConfig.timeout`, 120 s unless set, or `timeout=` on
+the call) shared by its retries and fallbacks: a retry wait that would pass it is not
+slept, a fallback is not started after it, and `DeadlineExceededError` is raised. The
+timeout is passed to legacy constructors that take `timeout`; other sync calls are
+bounded from a worker thread and async ones cancelled (see `_calls`).
 """
 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from ._bridge import sleep as _async_sleep
 from .providers import PROVIDERS
 
-# Importing this module stays cheap: the records, errors and resilience machinery (dataclasses
-# and all) are imported when the first manager is built, and re-exported lazily below.
+# Importing this module stays cheap: the records, errors and resilience machinery
+# (dataclasses and all) are imported when the first manager is built, and re-exported
+# lazily below.
 if TYPE_CHECKING:
-    import random
-
     from ._cache import ResponseCache
+    from ._config import ManagerConfig
     from ._hooks import CallContext, Hooks
     from ._models import ModelInfo, ModelRegistry
-    from ._resilience import BreakerSettings, CircuitBreaker, RetryPolicy
+    from ._resilience import NO_RETRY, BreakerSettings, CircuitBreaker, RetryPolicy
     from ._streams import PrimedStream
     from .base import (
         BaseGenerator,
@@ -46,7 +62,6 @@ if TYPE_CHECKING:
         EmbeddingResult,
         GenerationRequest,
         GenerationResult,
-        GeneratorError,
         StreamChunk,
     )
 
@@ -56,6 +71,7 @@ __all__ = [
     "GeneratorManager",
     "Hooks",
     "ModelInfo",
+    "ManagerConfig",
     "ModelRegistry",
     "NO_RETRY",
     "ResponseCache",
@@ -68,6 +84,7 @@ _LAZY = {
     "CallContext": "._hooks",
     "Hooks": "._hooks",
     "ModelInfo": "._models",
+    "ManagerConfig": "._config",
     "ModelRegistry": "._models",
     "NO_RETRY": "._resilience",
     "ResponseCache": "._cache",
@@ -97,32 +114,14 @@ class Route(NamedTuple):
 
 
 class GeneratorManager:
-    def __init__(
-        self,
-        *,
-        default_provider: str | None = None,
-        settings: Mapping[str, Mapping[str, Any]] | None = None,
-        config_file: str | os.PathLike[str] | None = None,
-        environ: Mapping[str, str] | None = None,
-        use_keyring: bool = True,
-        entry_points: bool = True,
-        models: ModelRegistry | None = None,
-        retry: RetryPolicy | None = None,
-        fallbacks: Mapping[str, Sequence[str]] | None = None,
-        fallback_on: tuple[type[GeneratorError], ...] | None = None,
-        breaker: BreakerSettings | None = None,
-        cache: ResponseCache[GenerationResult] | None = None,
-        hooks: Hooks | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        asleep: Callable[[float], Awaitable[None]] = _async_sleep,
-        clock: Callable[[], float] = time.monotonic,
-        rng: random.Random | None = None,
-    ) -> None:
-        """`settings`: explicit per-provider client kwargs; they beat `config_file`, which beats
-        `GENERATOR_<PROVIDER>_<OPTION>` variables in `environ`, which beat the keyring.
-        `fallback_on` defaults to `DEFAULT_FALLBACK_ON`, `breaker` to `BreakerSettings()`."""
+    def __init__(self, config: ManagerConfig | None = None, /, **options: Any) -> None:
+        """Built from a `ManagerConfig`; keyword `options` override its fields by
+        name."""
         import random
+        from dataclasses import replace
 
+        from ._calls import CallRunner
+        from ._config import ManagerConfig
         from ._hooks import Hooks
         from ._models import DEFAULT_MODELS, ModelRegistry
         from ._registry import InstancePool, ProviderRegistry
@@ -135,40 +134,53 @@ class GeneratorManager:
         )
         from ._settings import load_config_file
 
-        self.providers = ProviderRegistry(PROVIDERS, __package__ or "", entry_points)
-        self.models = models if models is not None else ModelRegistry(DEFAULT_MODELS)
-        self.hooks = hooks if hooks is not None else Hooks()
-        self.cache = cache
-        self._default = default_provider
-        self._settings = {k: dict(v) for k, v in (settings or {}).items()}
-        self._file = load_config_file(config_file)
-        self._environ = dict(os.environ if environ is None else environ)
-        self._use_keyring = use_keyring
-        # retry=None: one attempt for providers whose legacy methods retry (module docstring)
-        self._retry = retry if retry is not None else DEFAULT_RETRY
-        self._retry_legacy = retry if retry is not None else NO_RETRY
+        c = replace(config or ManagerConfig(), **options)
+        self.config = c
+        self.providers = ProviderRegistry(PROVIDERS, __package__ or "", c.entry_points)
+        self.models = (
+            c.models if c.models is not None else ModelRegistry(DEFAULT_MODELS)
+        )
+        self.hooks = c.hooks if c.hooks is not None else Hooks()
+        self.cache = c.cache
+        self._default = c.default_provider
+        self._settings = {k: dict(v) for k, v in (c.settings or {}).items()}
+        self._file = load_config_file(c.config_file)
+        self._environ = dict(os.environ if c.environ is None else c.environ)
+        self._use_keyring = c.use_keyring
+        # retry=None: one attempt for providers whose legacy methods retry (module
+        # docstring)
+        self._retry = c.retry if c.retry is not None else DEFAULT_RETRY
+        self._retry_legacy = c.retry if c.retry is not None else NO_RETRY
         self._fallbacks = {
-            k: tuple(Route.parse(r) for r in v) for k, v in (fallbacks or {}).items()
+            k: tuple(Route.parse(r) for r in v) for k, v in (c.fallbacks or {}).items()
         }
-        self._fallback_on = fallback_on if fallback_on is not None else DEFAULT_FALLBACK_ON
-        self._breakers = BreakerBoard(breaker or BreakerSettings(), clock)
-        self._sleep, self._asleep = sleep, asleep
-        self._rng = rng if rng is not None else random.Random()
+        self._fallback_on = (
+            c.fallback_on if c.fallback_on is not None else DEFAULT_FALLBACK_ON
+        )
+        self._breakers = BreakerBoard(c.breaker or BreakerSettings(), c.clock)
+        rng = c.rng if c.rng is not None else random.Random()
+        self._runner = CallRunner(
+            self.hooks, self._breakers, c.sleep, c.asleep, c.clock, rng
+        )
         self._pool = InstancePool(self._create)
 
     def __repr__(self) -> str:
         from ._settings import mask
 
         masked = {k: mask(v) for k, v in self._settings.items()}
-        return f"GeneratorManager(providers={self.providers.names()}, settings={masked})"
+        return (
+            f"GeneratorManager(providers={self.providers.names()}, settings={masked})"
+        )
 
-    # -- registry and factory -------------------------------------------------------------
+    # -- registry and factory
+    # -------------------------------------------------------------
 
     def register(self, name: str, target: str | type[BaseGenerator]) -> None:
         self.providers.register(name, target)
 
     def get(self, provider: str, **client_kwargs: Any) -> BaseGenerator:
-        """The shared generator for `provider` and these settings (created on first request)."""
+        """The shared generator for `provider` and these settings (created on first
+        request)."""
         explicit = {**self._settings.get(provider, {}), **client_kwargs}
         return self._pool.get(provider, explicit)
 
@@ -177,21 +189,37 @@ class GeneratorManager:
         from ._settings import resolve
 
         cls = self.providers.load(provider)
-        resolved = resolve(provider, explicit, self._file, self._environ, self._use_keyring)
+        resolved = resolve(
+            provider, explicit, self._file, self._environ, self._use_keyring
+        )
         kwargs = {
             k: v
             for k, v in resolved.items()
-            if k in explicit or k == "default_model" or constructor_accepts(cls.legacy_class, k)
+            if k in explicit
+            or k == "default_model"
+            or constructor_accepts(cls.legacy_class, k)
         }
-        retried = self._policy(cls).max_attempts > 1
+        # one retry layer: the manager's unless the legacy code retries and no policy is
+        # set
+        retried = self.config.retry is not None or not cls.legacy_retries
         if retried and constructor_accepts(cls.legacy_class, "max_retries"):
-            kwargs.setdefault("max_retries", 0)  # the manager retries; the SDK must not as well
-        return cls(**kwargs)
+            kwargs.setdefault("max_retries", 0)  # the manager retries, not the SDK
+        timed = constructor_accepts(cls.legacy_class, "timeout")
+        if timed and self.config.timeout is not None:
+            kwargs.setdefault("timeout", self.config.timeout)
+        generator = cls(**kwargs)
+        if timed and isinstance(kwargs.get("timeout"), (int, float)):
+            generator.request_timeout = float(kwargs["timeout"])
+        if retried:
+            generator.leave_retries_to_caller()
+        return generator
 
     def _policy(self, cls: type[BaseGenerator]) -> RetryPolicy:
         return self._retry_legacy if cls.legacy_retries else self._retry
 
-    def capabilities(self, provider: str | None = None, model: str | None = None) -> Capabilities:
+    def capabilities(
+        self, provider: str | None = None, model: str | None = None
+    ) -> Capabilities:
         route = self._routes(provider, model)[0]
         adapter = self.providers.load(route.provider).capabilities
         info = self.models.resolve(model)
@@ -202,11 +230,18 @@ class GeneratorManager:
 
     def close(self) -> None:
         self._pool.close_all()
+        self._runner.close()
 
-    # -- public calls ---------------------------------------------------------------------
+    # -- public calls: `timeout` (seconds) overrides the configured deadline of one call
+    # --
 
     def generate(
-        self, request: GenerationRequest | str, *, provider: str | None = None, **options: Any
+        self,
+        request: GenerationRequest | str,
+        *,
+        provider: str | None = None,
+        timeout: float | None = None,
+        **options: Any,
     ) -> GenerationResult:
         request = _as_request(request, options)
         key = self._cache_key(provider, request)
@@ -214,9 +249,7 @@ class GeneratorManager:
         if cached is not None:
             return cached
         result = self._over_routes(
-            "generate",
-            self._routes(provider, request.model),
-            request,
+            Call("generate", self._routes(provider, request.model), request, timeout),
             lambda ctx, req: self._attempts(ctx, req, lambda g: g.generate(req)),
         )
         if self.cache is not None:
@@ -224,7 +257,12 @@ class GeneratorManager:
         return result
 
     async def agenerate(
-        self, request: GenerationRequest | str, *, provider: str | None = None, **options: Any
+        self,
+        request: GenerationRequest | str,
+        *,
+        provider: str | None = None,
+        timeout: float | None = None,
+        **options: Any,
     ) -> GenerationResult:
         request = _as_request(request, options)
         key = self._cache_key(provider, request)
@@ -232,9 +270,7 @@ class GeneratorManager:
         if cached is not None:
             return cached
         result = await self._aover_routes(
-            "generate",
-            self._routes(provider, request.model),
-            request,
+            Call("generate", self._routes(provider, request.model), request, timeout),
             lambda ctx, req: self._aattempts(ctx, req, lambda g: g.agenerate(req)),
         )
         if self.cache is not None:
@@ -242,153 +278,203 @@ class GeneratorManager:
         return result
 
     def stream(
-        self, request: GenerationRequest | str, *, provider: str | None = None, **options: Any
+        self,
+        request: GenerationRequest | str,
+        *,
+        provider: str | None = None,
+        timeout: float | None = None,
+        **options: Any,
     ) -> Iterator[StreamChunk]:
-        """Falls back until a provider yields its first chunk; after that the stream is committed."""
+        """Falls back until a provider yields its first chunk, then it is committed;
+        the deadline covers the calls up to that first chunk."""
         from ._streams import follow, prime
 
         request = _as_request(request, options)
-        routes = self._routes(provider, request.model)
+        call = Call("stream", self._routes(provider, request.model), request, timeout)
 
         def open_route(ctx: CallContext, req: GenerationRequest) -> PrimedStream:
             return self._attempts(ctx, req, lambda g: prime(ctx, g.stream(req)))
 
-        primed = self._over_routes("stream", routes, request, open_route)
+        primed = self._over_routes(call, open_route)
         return follow(primed, self.hooks, self._breakers)
 
     async def astream(
-        self, request: GenerationRequest | str, *, provider: str | None = None, **options: Any
+        self,
+        request: GenerationRequest | str,
+        *,
+        provider: str | None = None,
+        timeout: float | None = None,
+        **options: Any,
     ) -> AsyncIterator[StreamChunk]:
         from ._streams import afollow, aprime
 
         request = _as_request(request, options)
-        routes = self._routes(provider, request.model)
+        call = Call("stream", self._routes(provider, request.model), request, timeout)
 
-        def open_route(ctx: CallContext, req: GenerationRequest) -> Awaitable[PrimedStream]:
+        def open_route(
+            ctx: CallContext, req: GenerationRequest
+        ) -> Awaitable[PrimedStream]:
             return self._aattempts(ctx, req, lambda g: aprime(ctx, g.astream(req)))
 
-        primed = await self._aover_routes("stream", routes, request, open_route)
+        primed = await self._aover_routes(call, open_route)
         async for chunk in afollow(primed, self.hooks, self._breakers):
             yield chunk
 
     def embed(
-        self, texts: Sequence[str], *, provider: str | None = None, model: str | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+        timeout: float | None = None,
     ) -> EmbeddingResult:
-        """Retried but never sent to a fallback: another provider's vectors are not comparable."""
-        ctx, request = self._embedding_call(provider, model)
+        """Retried but never sent to a fallback: vectors of two providers differ."""
+        ctx, request = self._embedding_call(provider, model, timeout)
         return self._attempts(ctx, request, lambda g: g.embed(texts, ctx.model))
 
     async def aembed(
-        self, texts: Sequence[str], *, provider: str | None = None, model: str | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+        timeout: float | None = None,
     ) -> EmbeddingResult:
-        ctx, request = self._embedding_call(provider, model)
+        ctx, request = self._embedding_call(provider, model, timeout)
         return await self._aattempts(ctx, request, lambda g: g.aembed(texts, ctx.model))
 
     def batch(
-        self, requests: Sequence[GenerationRequest], *, provider: str | None = None
+        self,
+        requests: Sequence[GenerationRequest],
+        *,
+        provider: str | None = None,
+        timeout: float | None = None,
     ) -> list[GenerationResult]:
-        """The legacy client's native batch when it has one, else one resilient call each."""
+        """The legacy client's native batch when it has one, else one call each."""
         route = self._routes(provider, None)[0]
         if not self.get(route.provider).capabilities.batch:
-            return [self.generate(r, provider=route.provider) for r in requests]
+            return [
+                self.generate(r, provider=route.provider, timeout=timeout)
+                for r in requests
+            ]
         from ._hooks import CallContext
         from .base import GenerationRequest
 
-        ctx = CallContext("batch", route.provider, None)
+        ctx = CallContext(
+            "batch", route.provider, None, deadline=self._deadline(timeout)
+        )
         prepared = [self._prepare(r, route) for r in requests]
-        return self._attempts(ctx, GenerationRequest(messages=()), lambda g: g.batch(prepared))
+        return self._attempts(
+            ctx, GenerationRequest(messages=()), lambda g: g.batch(prepared)
+        )
 
     def _embedding_call(
-        self, provider: str | None, model: str | None
+        self, provider: str | None, model: str | None, timeout: float | None
     ) -> tuple[CallContext, GenerationRequest]:
         from ._hooks import CallContext
         from .base import GenerationRequest
 
         route = self._routes(provider, model)[0]
-        ctx = CallContext("embed", route.provider, self.models.canonical(model))
-        return ctx, GenerationRequest(messages=(), model=ctx.model)
+        request = self._prepare(GenerationRequest(messages=(), model=model), route)
+        embedder, deadline = _embedder(route.provider), self._deadline(timeout)
+        return CallContext("embed", embedder, request.model, deadline=deadline), request
 
-    # -- routing, retries and fallbacks -----------------------------------------------------
+    # -- routing, retries and fallbacks -----------------------------------------------
 
     def _routes(self, provider: str | None, model: str | None) -> tuple[Route, ...]:
+        """The caller's `provider=`, else `default_provider`, else the model table's."""
         info = self.models.resolve(model)
-        name = provider or (info.provider if info else None) or self._default
+        name = provider or self._default or (info.provider if info else None)
         if name is None:
             raise ValueError("no provider given and no default_provider configured")
         return (Route(name, model),) + self._fallbacks.get(name, ())
 
     def _prepare(self, request: GenerationRequest, route: Route) -> GenerationRequest:
-        """Resolve aliases and the API for this route; a fallback provider gets its own model."""
+        """Fill in what the caller left open; never redirect.
+
+        The model table resolves an alias only for its own provider (another provider's
+        model, or one the table does not know, is sent as given) and picks the API when
+        the request does not; a fallback provider is not sent the first one's model.
+        """
         from dataclasses import replace
 
         model = route.model if route.model is not None else request.model
         if route.model is None and request.model is not None:
             info = self.models.resolve(request.model)
-            model = request.model if info is None or info.provider == route.provider else None
+            known_elsewhere = info is not None and info.provider != route.provider
+            model = None if known_elsewhere else request.model
         info = self.models.resolve(model)
+        own = info is not None and info.provider == route.provider
         api = request.api or (info.api if info is not None else None)
-        return replace(request, model=info.name if info is not None else model, api=api)
+        return replace(request, model=info.name if own and info else model, api=api)
 
-    def _cache_key(self, provider: str | None, request: GenerationRequest) -> tuple[str, str]:
+    def _cache_key(
+        self, provider: str | None, request: GenerationRequest
+    ) -> tuple[str, str]:
         return (provider or "", request.cache_key())
 
+    def _deadline(self, timeout: float | None) -> float | None:
+        return self._runner.deadline(
+            self.config.timeout if timeout is None else timeout
+        )
+
     def _over_routes(
-        self,
-        operation: str,
-        routes: Sequence[Route],
-        request: GenerationRequest,
-        call: Callable[[CallContext, GenerationRequest], T],
+        self, call: Call, attempt: Callable[[CallContext, GenerationRequest], T]
     ) -> T:
-        for route, next_route in zip(routes, routes[1:]):
-            ctx, req = self._context(operation, route, request)
+        """Each route in turn until one answers; the deadline ends the chain too."""
+        from ._errors import DeadlineExceededError
+
+        deadline = self._deadline(call.timeout)
+        routes = call.routes
+        for route, next_route in zip(routes, routes[1:], strict=False):
+            ctx, req = self._context(call, route, deadline)
             try:
-                return call(ctx, req)
+                return attempt(ctx, req)
+            except DeadlineExceededError:
+                raise
             except self._fallback_on as error:
                 self.hooks.emit("fallback", ctx, (error, next_route))
-        ctx, req = self._context(operation, routes[-1], request)
-        return call(ctx, req)
+        return attempt(*self._context(call, routes[-1], deadline))
 
     async def _aover_routes(
         self,
-        operation: str,
-        routes: Sequence[Route],
-        request: GenerationRequest,
-        call: Callable[[CallContext, GenerationRequest], Awaitable[T]],
+        call: Call,
+        attempt: Callable[[CallContext, GenerationRequest], Awaitable[T]],
     ) -> T:
-        for route, next_route in zip(routes, routes[1:]):
-            ctx, req = self._context(operation, route, request)
+        from ._errors import DeadlineExceededError
+
+        deadline = self._deadline(call.timeout)
+        routes = call.routes
+        for route, next_route in zip(routes, routes[1:], strict=False):
+            ctx, req = self._context(call, route, deadline)
             try:
-                return await call(ctx, req)
+                return await attempt(ctx, req)
+            except DeadlineExceededError:
+                raise
             except self._fallback_on as error:
                 self.hooks.emit("fallback", ctx, (error, next_route))
-        ctx, req = self._context(operation, routes[-1], request)
-        return await call(ctx, req)
+        return await attempt(*self._context(call, routes[-1], deadline))
 
     def _context(
-        self, operation: str, route: Route, request: GenerationRequest
+        self, call: Call, route: Route, deadline: float | None
     ) -> tuple[CallContext, GenerationRequest]:
         from ._hooks import CallContext
 
-        prepared = self._prepare(request, route)
-        return CallContext(operation, route.provider, prepared.model), prepared
+        prepared = self._prepare(call.request, route)
+        ctx = CallContext(
+            call.operation, route.provider, prepared.model, deadline=deadline
+        )
+        return ctx, prepared
 
     def _attempts(
-        self, ctx: CallContext, request: GenerationRequest, op: Callable[[BaseGenerator], T]
+        self,
+        ctx: CallContext,
+        request: GenerationRequest,
+        op: Callable[[BaseGenerator], T],
     ) -> T:
         generator = self.get(ctx.provider)
         policy = self._policy(type(generator))
-        breaker = self._breakers.get(ctx.provider, ctx.model)
-        while True:
-            breaker.acquire(ctx.provider)
-            self.hooks.emit("request", ctx, request)
-            try:
-                result = op(generator)
-            except Exception as exc:
-                self._sleep(self._after_failure(ctx, policy, breaker, exc))
-                continue
-            breaker.record_success()
-            self.hooks.emit("response", ctx, result)
-            return result
+        return self._runner.run(ctx, request, generator, policy, op)
 
     async def _aattempts(
         self,
@@ -398,37 +484,28 @@ class GeneratorManager:
     ) -> T:
         generator = self.get(ctx.provider)
         policy = self._policy(type(generator))
-        breaker = self._breakers.get(ctx.provider, ctx.model)
-        while True:
-            breaker.acquire(ctx.provider)
-            self.hooks.emit("request", ctx, request)
-            try:
-                result = await op(generator)
-            except Exception as exc:
-                await self._asleep(self._after_failure(ctx, policy, breaker, exc))
-                continue
-            breaker.record_success()
-            self.hooks.emit("response", ctx, result)
-            return result
-
-    def _after_failure(
-        self, ctx: CallContext, policy: RetryPolicy, breaker: CircuitBreaker, exc: Exception
-    ) -> float:
-        """Record the failure; raise it unless it is retried, else return the delay to wait."""
-        from ._errors import classify
-
-        error = classify(exc, ctx.provider)
-        breaker.record_failure(error)
-        self.hooks.emit("error", ctx, error)
-        if not policy.should_retry(ctx.attempt, error):
-            raise error
-        delay = policy.delay(ctx.attempt, error, self._rng)
-        self.hooks.emit("retry", ctx, (error, delay))
-        ctx.attempt += 1
-        return delay
+        return await self._runner.arun(ctx, request, generator, policy, op)
 
 
-def _as_request(request: GenerationRequest | str, options: Mapping[str, Any]) -> GenerationRequest:
+class Call(NamedTuple):
+    """One public call: what it asks and the routes that may answer it."""
+
+    operation: str  # generate | stream
+    routes: tuple[Route, ...]
+    request: GenerationRequest
+    timeout: float | None
+
+
+def _embedder(provider: str) -> str:
+    """Embed calls go to the provider's embedding family when the package has one
+    (`openai` -> `openai_embedder`); generate and stream stay with its LLM."""
+    family = f"{provider}_embedder"
+    return family if family in PROVIDERS else provider
+
+
+def _as_request(
+    request: GenerationRequest | str, options: Mapping[str, Any]
+) -> GenerationRequest:
     if isinstance(request, str):
         from .base import GenerationRequest
 

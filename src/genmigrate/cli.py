@@ -22,7 +22,8 @@ main.add_command(parity_cmd)
 @main.command("scan")
 @path_arg
 @click.option("--json", "as_json", is_flag=True, help="Print the scan result as JSON (docs/scan-schema.md).")
-def scan_cmd(path: Path, as_json: bool) -> None:
+@click.option("--explain", is_flag=True, help="Also say why each candidate that is no client module was rejected.")
+def scan_cmd(path: Path, as_json: bool, explain: bool) -> None:
     """Show the legacy client modules under PATH, what they need, what depends on them, what is risky."""
     from rich.console import Console
 
@@ -30,16 +31,19 @@ def scan_cmd(path: Path, as_json: bool) -> None:
     from genmigrate.discover import discover
     from genmigrate.report import render
 
+    from genmigrate.discover.importroot import locate
+
+    where = locate(path)
     try:
-        config = load_config(path)
+        config = load_config(where.config_dir).within(where.project)
     except ConfigError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    result = discover(path, config)
+    result = discover(where.root, config)
     for error in result.errors:
         click.echo(str(error), err=True)
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
-        render(result, Console(soft_wrap=True))
+        render(result, Console(soft_wrap=True), explain=explain)
     sys.exit(2 if any(error.fatal for error in result.errors) else 0)

@@ -11,7 +11,10 @@ import click
 from genmigrate.config import Config, ConfigError, load_config
 from genmigrate.model import FileChange
 from genmigrate.patch import unified_diff
-from genmigrate.write import WriteError, dirty_files, recover, write_changes
+from genmigrate.children import deferred_signals, terminating_cleanly
+from genmigrate.errors import GenmigrateError
+from genmigrate.lock import apply_lock
+from genmigrate.write import dirty_files, recover, write_changes
 
 if TYPE_CHECKING:
     from genmigrate.engine import Outcome
@@ -31,7 +34,12 @@ path_arg = click.argument("path", type=click.Path(path_type=Path), callback=_exi
 _shim_opt = click.option(
     "--shim", type=click.Choice(["alias", "reexport"]), default=None, help="How the old module path keeps working."
 )
-_output_opt = click.option("--output", default=None, help="Where the generated package goes, relative to PATH.")
+_output_opt = click.option(
+    "--output", default=None, help="Where the generated package goes, relative to the project folder."
+)
+_force_opt = click.option(
+    "--force", is_flag=True, help="Overwrite files in the output folder that genmigrate did not generate."
+)
 _parity_opt = click.option(
     "--parity/--no-parity", default=True, show_default=True, help="Record and verify behaviour parity."
 )
@@ -43,17 +51,25 @@ def _fail(lines: list[str]) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def _run(path: Path, shim: str | None, output: str | None, parity: bool) -> Outcome:
-    from genmigrate.engine import MigrationError, migrate  # the engine loads LibCST: only when needed
+def _refuse(error: GenmigrateError) -> None:
+    _fail([str(p) for p in error.problems])
 
-    root = path.resolve()
+
+def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: bool = False) -> Outcome:
+    from genmigrate.engine import migrate  # the engine loads LibCST: only when needed
+
+    from genmigrate.discover.importroot import locate
+
+    where = locate(path)
+    root = where.root
     try:
-        config: Config = load_config(root).merged(shim=shim, output=output)
-        outcome = migrate(root, config, parity=parity)
+        config: Config = load_config(where.config_dir).merged(shim=shim, output=output).within(where.project)
+        with terminating_cleanly():
+            outcome = migrate(root, config, parity=parity, force=force)
     except ConfigError as exc:
         _fail([str(exc)])
-    except MigrationError as exc:
-        _fail([str(p) for p in exc.problems])
+    except GenmigrateError as exc:
+        _refuse(exc)
     for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
     return outcome
@@ -92,12 +108,14 @@ def _report_parity(outcome: Outcome) -> None:
 @_shim_opt
 @_output_opt
 @_parity_opt
-def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str | None, parity: bool) -> None:
+@_force_opt
+def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str | None, parity: bool,
+             force: bool) -> None:
     """Print the whole migration of PATH as a unified diff. Writes nothing in PATH.
 
     Exit 0: nothing to do; 1: changes pending; 2: error.
     """
-    outcome = _run(path, shim, output, parity)
+    outcome = _run(path, shim, output, parity, force)
     patch = unified_diff(outcome.changes)
     if patch_file is not None:
         try:
@@ -117,12 +135,28 @@ def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str 
 @_shim_opt
 @_output_opt
 @_parity_opt
-def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool) -> None:
+@_force_opt
+def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool,
+              force: bool) -> None:
     """Migrate PATH: verify everything, then write all files or none.
 
     Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
     """
-    root = path.resolve()
+    from genmigrate.discover.importroot import locate
+
+    root = locate(path).root
+    try:
+        with apply_lock(root) as stale:
+            if stale is not None:
+                click.echo(f"took over the lock left by pid {stale}, which no longer holds it", err=True)
+            _apply(root, allow_dirty, shim, output, parity, force)
+    except GenmigrateError as exc:  # the lock is held
+        _refuse(exc)
+    except OSError as exc:  # the lock file cannot be created (a read-only tree, ...)
+        _fail([f"{exc.filename or root}:1: cannot take the apply lock: {exc.strerror}"])
+
+
+def _apply(root: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool, force: bool) -> None:
     recovery = recover(root)
     if recovery.action != "none":
         click.echo(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)", err=True)
@@ -131,13 +165,14 @@ def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | Non
         _fail([f"{dirty[0]}:1: uncommitted changes in the work tree ({len(dirty)} files); commit them or use --allow-dirty"])
     # After a recovered interrupted apply the tree is dirty with our own writes: go on, since a
     # completed apply leaves nothing to do and a rolled-back one restored the committed state.
-    outcome = _run(root, shim, output, parity)
+    outcome = _run(root, shim, output, parity, force)
     if not outcome.parity_ok:
         _report_parity(outcome)
         click.echo(_summary([], "changed"), err=True)
         sys.exit(EXIT_PENDING)
     try:
-        write_changes(root, outcome.changes)
-    except WriteError as exc:
-        _fail([str(exc)])
+        with deferred_signals():  # a SIGTERM now waits for the last rename
+            write_changes(root, outcome.changes)
+    except GenmigrateError as exc:
+        _refuse(exc)
     click.echo(_summary(outcome.changes, "changed"))

@@ -5,11 +5,16 @@ The CLI is a thin layer over `migrate()`; nothing here prints or writes into the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from genmigrate.config import Config
+from genmigrate.destinations import foreign_files, unsafe_paths
 from genmigrate.discover import discover
+from genmigrate.errors import GenmigrateError, parse_problem
 from genmigrate.model import FileChange, ScanResult, SourceError
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
 from genmigrate.render import RenderError, render
@@ -17,12 +22,8 @@ from genmigrate.tree import Tree
 from genmigrate.verify import ImportProbe, check_outputs, import_failures, materialised, write_into
 
 
-class MigrationError(Exception):
+class MigrationError(GenmigrateError):
     """The migration cannot go ahead; `problems` holds one `path:line: message` each."""
-
-    def __init__(self, problems: list[SourceError]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -52,18 +53,26 @@ def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None
         plan = make_plan(scan, config, existing)
         changes = render(plan, scan, tree)
     except (PlanError, RenderError) as exc:
-        raise MigrationError([_as_error(str(exc))]) from None
+        raise MigrationError([parse_problem(str(exc))]) from None
     return Outcome(scan, plan, changes, warnings=list(scan.errors))
 
 
-def migrate(root: Path, config: Config, parity: bool = True) -> Outcome:
-    """Render and verify the whole migration of the repo at `root`. Raises MigrationError."""
+def migrate(root: Path, config: Config, parity: bool = True, force: bool = False) -> Outcome:
+    """Render and verify the whole migration of the repo at `root`. Raises MigrationError.
+
+    `force`: files in the output folder that genmigrate did not generate may be overwritten."""
     outcome = plan_and_render(root, config)
     plan = outcome.plan
     if plan is None or not outcome.changes:
         return outcome
     rendered = list(outcome.changes)
-    with materialised(root, rendered) as copy:
+    problems = unsafe_paths(root, rendered) or ([] if force else foreign_files(root, plan.package_path))
+    if problems:
+        raise MigrationError(problems)
+    with materialised(root, rendered) as copy, ExitStack() as stack:
+        # The user's code runs only in scratch copies: `copy` (migrated) and, when needed, a copy of
+        # the original tree (the parity baseline, imports that failed before the migration).
+        original = cache(lambda: stack.enter_context(materialised(root, [])))
         # The import check is the slowest step (fresh interpreters import every SDK): it runs in the
         # background while the outputs are checked and the parity baseline is recorded.
         probe = ImportProbe(copy, _probed_modules(plan), plan.import_root)
@@ -73,10 +82,10 @@ def migrate(root: Path, config: Config, parity: bool = True) -> Outcome:
             if problems:
                 raise MigrationError(problems)
             if parity:
-                _add_parity(root, outcome)
+                _add_parity(root, original(), outcome)
                 written = {c.path for c in rendered}
                 write_into(copy, [c for c in outcome.changes if c.path not in written])
-            _check_runtime(root, outcome, copy, probe.result())
+            _check_runtime(original, outcome, copy, probe.result())
         finally:
             probe.cancel()
     return outcome
@@ -96,14 +105,14 @@ def _probed_modules(plan: MigrationPlan) -> list[str]:
     return [m.source_module for m in fresh] + [m.target_module for m in fresh] + [plan.package_module]
 
 
-def _check_runtime(root: Path, outcome: Outcome, copy: Path, broken: dict[str, str]) -> None:
+def _check_runtime(original: Callable[[], Path], outcome: Outcome, copy: Path, broken: dict[str, str]) -> None:
     """Report the modules of the scratch `copy` that failed to import (`broken`) unless they already
-    failed before the migration; then run the parity suite there."""
+    failed before the migration (in a scratch copy of the `original` tree); then run the parity suite."""
     plan = outcome.plan
     assert plan is not None
     if broken:
         fresh = [m for m in plan.moves if m.keep]
-        before = import_failures(root, [m.source_module for m in fresh], plan.import_root)
+        before = import_failures(original(), [m.source_module for m in fresh], plan.import_root)
         # A module that did not import before (an SDK missing here) is no fault of the migration,
         # under its old name or its new one.
         already = set(before) | {m.target_module for m in fresh if m.source_module in before}
@@ -118,8 +127,9 @@ def _check_runtime(root: Path, outcome: Outcome, copy: Path, broken: dict[str, s
         outcome.parity_differences = [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
 
 
-def _add_parity(root: Path, outcome: Outcome) -> None:
-    """Generate the parity tests and record their snapshots from the original (unwritten) tree."""
+def _add_parity(root: Path, original: Path, outcome: Outcome) -> None:
+    """Generate the parity tests and record their snapshots from `original`, a scratch copy of the
+    unwritten tree at `root`."""
     from genmigrate.parity import ParityTarget, record_baseline, render_parity_tests
     from genmigrate.parity.tests_render import ParityError
 
@@ -137,11 +147,14 @@ def _add_parity(root: Path, outcome: Outcome) -> None:
         return
     files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir, root).items()}
     try:
-        files.update(record_baseline(root, targets, plan.tests_dir))
+        files.update(record_baseline(original, targets, plan.tests_dir))
     except ParityError as exc:  # e.g. a broken user parity_scenarios.py: one line, not a traceback
-        raise MigrationError([_as_error(str(exc))]) from None
+        raise MigrationError([parse_problem(str(exc).replace(str(original), str(root)))]) from None
     tree = Tree(root)
     new = [FileChange(p, tree.read(p), data) for p, data in sorted(files.items()) if tree.read(p) != data]
+    problems = unsafe_paths(root, new)
+    if problems:
+        raise MigrationError(problems)
     outcome.changes = sorted(outcome.changes + new, key=lambda c: c.path)
 
 
@@ -157,9 +170,3 @@ def _path_of(plan: MigrationPlan, module: str) -> str:
         if module == move.target_module:
             return move.target_path
     return plan.package_path + "/__init__.py"
-
-
-def _as_error(message: str) -> SourceError:
-    path, _, rest = message.partition(":")
-    line, _, text = rest.partition(":")
-    return SourceError(path, int(line) if line.isdigit() else 1, text.strip() or message)

@@ -16,9 +16,12 @@ from typing import Any
 
 import jinja2
 
-from genmigrate.model import MethodInfo
+from genmigrate.model import OPERATIONS, MethodInfo, Operation
 
-PROTOCOLS = ("modelclient", "chat-wrapper", "unknown")
+PROTOCOLS = ("modelclient", "chat-wrapper", "learned", "unknown")
+# Registry names of the embedding family end with this (`openai_embedder`); the manager's embed
+# calls go to `<provider><suffix>` when the package has one.
+EMBEDDER_SUFFIX = "_embedder"
 # Providers whose APIs speak the OpenAI chat-completions format (tools, JSON schema, images).
 OPENAI_COMPATIBLE = frozenset({"openai", "azure", "openrouter"})
 
@@ -31,6 +34,8 @@ PACKAGE_FILES: dict[str, str] = {
     "_adapters.py": "_adapters.py.j2",
     "_bridge.py": "_bridge.py.j2",
     "_cache.py": "_cache.py.j2",
+    "_calls.py": "_calls.py.j2",
+    "_config.py": "_config.py.j2",
     "_errors.py": "_errors.py.j2",
     "_hooks.py": "_hooks.py.j2",
     "_models.py": "_models.py.j2",
@@ -40,6 +45,8 @@ PACKAGE_FILES: dict[str, str] = {
     "_shapes.py": "_shapes.py.j2",
     "_streams.py": "_streams.py.j2",
     "_types.py": "_types.py.j2",
+    "py.typed": "py.typed.j2",  # PEP 561: the package ships its types
+    "README.md": "README.md.j2",
 }
 
 
@@ -65,6 +72,9 @@ class AdapterContext:
     legacy_class: str
     protocol: str
     methods: tuple[MethodInfo, ...]
+    operations: tuple[Operation, ...] = ()  # protocol "learned": what the class really offers
+    protocol_base: str = ""
+    model_types: tuple[str, ...] = ()  # ModelType members the class names (ModelClient)
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ def render_package(ctx: PackageContext) -> dict[str, str]:
     """Relative posix path inside the package -> file text."""
     _check_package(ctx)
     env = _environment()
-    values = {"package": ctx.package, "providers": ctx.providers}
+    values = {"package": ctx.package, "providers": ctx.providers, "embedder_suffix": EMBEDDER_SUFFIX}
     return {path: env.get_template(name).render(**values) for path, name in PACKAGE_FILES.items()}
 
 
@@ -133,15 +143,25 @@ def render_adapter(ctx: AdapterContext) -> str:
         "adapter_class": ctx.adapter_class,
         "legacy_class": ctx.legacy_class,
     }
+    if ctx.protocol == "learned":
+        learned = {op.name: op for op in ctx.operations}
+        values.update(
+            ops={name: learned.get(name) for name in OPERATIONS},
+            protocol_base=ctx.protocol_base,
+            capabilities=_wrapper_capabilities({n: _wrapper_op(o) for n, o in learned.items()}),
+            legacy_retries=retries_itself(ctx.methods, {o.method for o in learned.values()}),
+        )
+        return env.get_template("adapter_learned.py.j2").render(**values)
     if ctx.protocol == "modelclient":
-        ops = modelclient_ops(ctx.methods)
+        ops = modelclient_ops(ctx.methods, ctx.model_types)
         compatible = ctx.provider in OPENAI_COMPATIBLE
+        generates = ops["generate"] or ops["agenerate"]
         flags = {
             "streaming": ops["stream"] or ops["astream"],
             "async_": ops["agenerate"],
-            "tools": compatible,
-            "json_schema": compatible,
-            "vision": compatible,
+            "tools": compatible and generates,
+            "json_schema": compatible and generates,
+            "vision": compatible and generates,
             "embeddings": ops["embed"] or ops["aembed"],
         }
         values.update(
@@ -205,21 +225,44 @@ def _last_definitions(methods: tuple[MethodInfo, ...]) -> dict[str, MethodInfo]:
     return {method.name: method for method in methods}
 
 
-def modelclient_ops(methods: tuple[MethodInfo, ...]) -> dict[str, bool]:
-    """The operations an AdalFlow ModelClient subclass supports, read from its methods.
+def offered_operations(
+    protocol: str,
+    methods: tuple[MethodInfo, ...],
+    operations: tuple[Operation, ...] = (),
+    model_types: tuple[str, ...] = (),
+) -> set[str]:
+    """The unified operations the adapter of such a class defines; empty: it could call nothing."""
+    if protocol == "modelclient":
+        return {op for op, on in modelclient_ops(methods, model_types).items() if on}
+    if protocol == "learned":
+        return {op.name for op in operations}
+    return set(wrapper_operations(methods))
 
-    A class defining neither `call` nor `acall` subclasses a concrete client and inherits both.
+
+def _wrapper_op(op: Operation) -> WrapperOp:
+    return WrapperOp(op.method, op.input, tuple(op.options), op.any_option, op.is_generator)
+
+
+def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...] = ()) -> dict[str, bool]:
+    """The operations an AdalFlow ModelClient subclass supports, read from its methods and from the
+    `ModelType` members it names: a class that names EMBEDDER but never LLM only embeds, one that
+    names LLM but never EMBEDDER only generates. A stub `call`/`acall` (`raise NotImplementedError`)
+    offers nothing. A class defining neither `call` nor `acall` subclasses a concrete client and
+    inherits both.
     """
-    names = set(_last_definitions(methods))
-    inherited = not names & {"call", "acall"}
+    defined = _last_definitions(methods)
+    names = {name for name, method in defined.items() if not method.stub}
+    llm = not model_types or "LLM" in model_types
+    embedder = not model_types or "EMBEDDER" in model_types
+    inherited = not set(defined) & {"call", "acall"}
     sync = "call" in names or inherited
     asynchronous = "acall" in names or inherited
-    embeds = "parse_embedding_response" in names
+    embeds = "parse_embedding_response" in names and embedder
     return {
-        "generate": sync,
-        "stream": sync,
-        "agenerate": asynchronous,
-        "astream": asynchronous,
+        "generate": sync and llm,
+        "stream": sync and llm,
+        "agenerate": asynchronous and llm,
+        "astream": asynchronous and llm,
         "embed": sync and embeds,
         "aembed": asynchronous and embeds,
     }
@@ -255,7 +298,7 @@ def wrapper_operations(methods: tuple[MethodInfo, ...]) -> dict[str, WrapperOp]:
     for op, (names, is_async, input_kind) in _WRAPPER_TABLE.items():
         one_shot = op in ("generate", "agenerate")  # a generator named `chat` streams instead
         for method in (defined[n] for n in names if n in defined):
-            if method.is_async != is_async or (one_shot and method.is_generator):
+            if method.stub or method.is_async != is_async or (one_shot and method.is_generator):
                 continue
             shaped = _shape(method, input_kind)
             if shaped is not None:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 SCHEMA_VERSION = 1
 
-Protocol = Literal["modelclient", "chat-wrapper", "unknown"]
+Protocol = Literal["modelclient", "chat-wrapper", "base-class", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,25 @@ class MethodInfo:
     is_async: bool = False
     is_generator: bool = False  # contains `yield` directly in its body
     decorators: list[str] = field(default_factory=list)  # decorator source, without `@`
+    # The body does nothing: only a docstring, `pass`, `...` or `raise NotImplementedError`.
+    stub: bool = False
+
+
+# The unified operations a generated adapter can offer, in the order adapters define them.
+OPERATIONS = ("generate", "agenerate", "stream", "astream", "embed", "aembed")
+
+
+@dataclass
+class Operation:
+    """One unified operation a class really offers, mapped onto one of its methods."""
+
+    name: str  # generate | agenerate | stream | astream | embed | aembed
+    method: str  # the legacy method called
+    input: str  # messages | prompt | text (one call per text) | texts
+    stream_flag: str = ""  # keyword passed as True to make `method` stream (e.g. "stream")
+    options: list[str] = field(default_factory=list)  # the method's other named parameters, sorted
+    any_option: bool = False  # the method takes **kwargs
+    is_generator: bool = False  # the method itself yields (rather than returning an iterator)
 
 
 @dataclass
@@ -49,6 +68,11 @@ class ClassInfo:
     protocol: Protocol
     methods: list[MethodInfo]  # in source order; a duplicated definition appears twice
     needs: list[int]  # indexes into ClientModule.statements this class needs, transitively, sorted
+    # protocol "base-class": the repo-local base that defines the protocol, and what it maps to.
+    protocol_base: str = ""
+    operations: list[Operation] = field(default_factory=list)
+    # `ModelType` members the class body names (AdalFlow clients), e.g. ["EMBEDDER", "LLM"].
+    model_types: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +120,15 @@ class ClientModule:
     newline: str = "\n"
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A candidate file discovery looked at and left alone, and why."""
+
+    path: str
+    module: str
+    reason: str
+
+
 @dataclass
 class ScanResult:
     root: str
@@ -105,8 +138,14 @@ class ScanResult:
     clients: list[ClientModule]
     errors: list[SourceError]
     schema_version: int = SCHEMA_VERSION
-    # Files carrying GENERATED_MARKER (output of an earlier migration), posix, relative to the root.
+    # Files carrying the generated marker (genmigrate.marker; output of an earlier migration), posix, relative to the root.
     generated: list[str] = field(default_factory=list)
+    # The folder (posix, relative to the root; "." for the root) the client modules' dotted names are
+    # relative to, and the configuration it was read from (docs/scan-schema.md).
+    import_root: str = "."
+    import_root_from: str = "the scan root"
+    # Candidates (files naming a provider or importing its SDK) that are no client module, sorted by path.
+    rejected: list[Rejected] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -121,7 +160,11 @@ class ScanResult:
                 **{
                     **d,
                     "classes": [
-                        ClassInfo(**{**c, "methods": [MethodInfo(**m) for m in c["methods"]]})
+                        ClassInfo(**{
+                            **c,
+                            "methods": [MethodInfo(**m) for m in c["methods"]],
+                            "operations": [Operation(**o) for o in c.get("operations", [])],
+                        })
                         for c in d["classes"]
                     ],
                     "statements": [Statement(**s) for s in d["statements"]],
@@ -135,6 +178,7 @@ class ScanResult:
                 **data,
                 "clients": [client(c) for c in data["clients"]],
                 "errors": [SourceError(**e) for e in data["errors"]],
+                "rejected": [Rejected(**r) for r in data.get("rejected", [])],
             }
         )
 
@@ -151,7 +195,3 @@ class FileChange:
     def created(self) -> bool:
         return self.old is None
 
-
-# Every file genmigrate writes carries this marker in a comment within its first five lines, so a
-# later scan treats it as generated (never as a legacy client) and re-renders it instead.
-GENERATED_MARKER = "# genmigrate:"

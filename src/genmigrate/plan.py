@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import keyword
 import posixpath
+import re
 from dataclasses import dataclass
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from genmigrate.config import Config, ShimMode
 from genmigrate import marker
+from genmigrate.discover.providers import display_name
+from genmigrate.generated import EMBEDDER_SUFFIX, offered_operations
 from genmigrate.model import ClassInfo, ClientModule, ScanResult
 
-# Display names used for adapter classes; anything else is title-cased.
-_DISPLAY = {
-    "openai": "OpenAI",
-    "azure": "AzureOpenAI",
-    "bedrock": "Bedrock",
-    "dashscope": "Dashscope",
-    "openrouter": "OpenRouter",
-    "ollama": "Ollama",
-    "anthropic": "Anthropic",
-}
-_PROTOCOL_RANK = {"modelclient": 0, "chat-wrapper": 1, "unknown": 2}
+_PROTOCOL_RANK = {"modelclient": 0, "learned": 1, "chat-wrapper": 2, "unknown": 3}
+EMBEDDING_OPERATIONS = frozenset({"embed", "aembed"})
 CONFIG_KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
 
 
@@ -44,6 +40,9 @@ class ModuleMove:
     protocol: str
     keep: tuple[int, ...]  # indexes of module-level statements that move
     moved_names: tuple[str, ...]  # names the moved statements define
+    # "embedding" when the primary class only embeds (module `<provider>_embedder.py`, routed by
+    # the manager's embed calls), else "llm" (`<provider>_generator.py`).
+    family: str = "llm"
 
 
 @dataclass(frozen=True)
@@ -105,6 +104,7 @@ def provider_header(move: ModuleMove, import_root: str) -> str:
             "adapter": move.adapter_class,
             "wraps": move.primary_class,
             "protocol": move.protocol,
+            **({"family": move.family} if move.family != "llm" else {}),
             "classes": ",".join(move.classes),
             "moved-from": move.source_path,
             "import-root": import_root or ".",
@@ -134,6 +134,7 @@ def existing_moves(scan: ScanResult, read: Callable[[str], bytes | None]) -> tup
                     protocol=fields["protocol"],
                     keep=(),
                     moved_names=(),
+                    family=fields.get("family", "llm"),
                 )
             )
         except KeyError as exc:
@@ -151,12 +152,14 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     import_root = _common_import_root(clients, existing)
     package_path = config.output or _default_output(clients, existing, import_root)
     package_module = _dotted(package_path, import_root)
-    taken = {m.provider for m in existing}
+    families = {c.path: _family(c) for c in clients}
+    names: dict[str, str] = {}
+    for family in sorted(set(families.values())):
+        group = [c for c in clients if families[c.path] == family]
+        suffix = EMBEDDER_SUFFIX if family == "embedding" else ""
+        names.update(registry_names(group, frozenset(m.provider for m in existing), suffix))
     moves = list(existing)
-    for client in clients:
-        name = _unique(client.provider, client, taken)
-        taken.add(name)
-        moves.append(_move(client, name, config, package_path, package_module))
+    moves += [_move(c, names[c.path], config, package_path, package_module, families[c.path]) for c in clients]
     moved_modules = {m.source_module for m in moves}
     rewrites = _rewrites(clients, moved_modules)
     return MigrationPlan(
@@ -166,14 +169,31 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
         import_root=import_root,
         shim=config.shim,
         tests_dir="tests/parity",
-        moves=tuple(moves),
+        moves=tuple(sorted(moves, key=lambda m: m.target_path)),  # a pure function of the tree
         rewrites=rewrites,
     )
 
 
-def _move(client: ClientModule, name: str, config: Config, package_path: str, package_module: str) -> ModuleMove:
+def _family(client: ClientModule) -> str:
+    """ "embedding" when the class the adapter wraps only embeds; a client no adapter could call
+    anything on is refused here, before anything is rendered."""
     if not client.classes:
         raise PlanError(f"{client.path}:1: no class to extract")
+    primary = _primary(client.classes)
+    ops = offered_operations(
+        primary.protocol, tuple(primary.methods), tuple(primary.operations), tuple(primary.model_types)
+    )
+    if not ops:
+        raise PlanError(
+            f"{client.path}:{primary.line}: class {primary.name}: no operation recognised; "
+            "state it in [tool.genmigrate.protocols] or exclude the file"
+        )
+    return "embedding" if ops <= EMBEDDING_OPERATIONS else "llm"
+
+
+def _move(
+    client: ClientModule, name: str, config: Config, package_path: str, package_module: str, family: str
+) -> ModuleMove:
     primary = _primary(client.classes)
     if config.shim == "alias":
         keep = tuple(s.index for s in client.statements)
@@ -183,21 +203,24 @@ def _move(client: ClientModule, name: str, config: Config, package_path: str, pa
         keep = tuple(sorted(needed))
     by_index = {s.index: s for s in client.statements}
     moved_names = tuple(name for i in keep for name in by_index[i].defines if i in by_index)
-    adapter = _DISPLAY.get(name, name.title().replace("_", "")) + "Generator"
+    stem = name.removesuffix(EMBEDDER_SUFFIX) if family == "embedding" else name
+    kind, module = ("Embedder", name) if family == "embedding" else ("Generator", f"{name}_generator")
+    adapter = display_name(stem) + kind
     if adapter in moved_names:
         adapter = f"Unified{adapter}"
     return ModuleMove(
         source_path=client.path,
         source_module=client.module,
         provider=name,
-        target_path=f"{package_path}/providers/{name}_generator.py",
-        target_module=f"{package_module}.providers.{name}_generator",
+        target_path=f"{package_path}/providers/{module}.py",
+        target_module=f"{package_module}.providers.{module}",
         classes=tuple(c.name for c in client.classes),
         primary_class=primary.name,
         adapter_class=adapter,
         protocol=primary.protocol,
         keep=keep,
         moved_names=moved_names,
+        family=family,
     )
 
 
@@ -205,18 +228,65 @@ def _primary(classes: list[ClassInfo]) -> ClassInfo:
     return min(enumerate(classes), key=lambda ic: (_PROTOCOL_RANK[ic[1].protocol], ic[0]))[1]
 
 
-def _unique(provider: str, client: ClientModule, taken: set[str]) -> str:
-    """A registry name for the module: its provider, else its file stem (`xai_client` -> `xai`)."""
-    if provider not in taken:
-        return provider
+_SUFFIXES = ("_client", "_patch", "_wrapper", "_llm", "_api", "_provider")
+_GENERIC = frozenset({"", "client", "clients", "llm", "llms", "api", "model", "models", "provider", "main", "base"})
+
+
+def registry_names(
+    clients: Sequence[ClientModule], taken: AbstractSet[str] = frozenset(), suffix: str = ""
+) -> dict[str, str]:
+    """Client path -> registry name (+ `suffix`), a pure function of the set of clients, never of their order.
+
+    A provider with one module is named after the provider. Modules sharing a provider are named
+    after themselves (`openai_compat_client.py` -> `openai_compat`; the module whose stem is the
+    provider keeps the provider); names still shared, or `taken` by an earlier run, take their
+    parent folders (`llms/openai.py` -> `llms_openai`) until they are unique. Call it once per
+    family (LLMs, embedders: `suffix="_embedder"`).
+    """
+    by_provider: dict[str, list[ClientModule]] = {}
+    for client in clients:
+        by_provider.setdefault(client.provider, []).append(client)
+    wanted: dict[str, list[str]] = {}
+    for provider, group in by_provider.items():
+        for client in group:
+            own = _own_names(client)
+            wanted[client.path] = [n + suffix for n in ([provider, *own] if len(group) == 1 else own)]
+    depth = dict.fromkeys(wanted, 0)
+    while True:
+        chosen = {path: options[depth[path]] for path, options in wanted.items()}
+        counts: dict[str, int] = {}
+        for name in chosen.values():
+            counts[name] = counts.get(name, 0) + 1
+        clashing = [p for p, n in chosen.items() if (counts[n] > 1 or n in taken) and depth[p] < len(wanted[p]) - 1]
+        if not clashing:
+            return chosen
+        for path in clashing:
+            depth[path] += 1
+
+
+def _own_names(client: ClientModule) -> list[str]:
+    """Names for a module from its own path, shortest first; the last is its whole path."""
     stem = posixpath.splitext(posixpath.basename(client.path))[0]
-    for suffix in ("_client", "_patch", "_wrapper", "_llm"):
-        stem = stem.removesuffix(suffix)
-    candidate, number = stem, 2
-    while candidate in taken or not candidate.isidentifier():
-        candidate = f"{provider}_{number}"
-        number += 1
-    return candidate
+    for ending in _SUFFIXES:
+        stem = stem.removesuffix(ending)
+    if stem in _GENERIC or stem == "__init__":
+        stem = _snake(client.classes[0].name) if client.classes else ""
+    folders = [f for f in posixpath.dirname(client.path).split("/") if f]
+    names = [stem] if stem and stem not in _GENERIC else []
+    names += ["_".join([*folders[-count:], stem]) for count in range(1, len(folders) + 1)]
+    names.append(client.path)
+    return list(dict.fromkeys(_identifier(n) for n in names))
+
+
+def _snake(name: str) -> str:
+    for ending in ("Client", "Wrapper", "LLM", "Generator"):
+        name = name.removesuffix(ending)
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _identifier(text: str) -> str:
+    name = re.sub(r"\W+", "_", text.removesuffix(".py")).strip("_").lower()
+    return name if name.isidentifier() and not keyword.iskeyword(name) else f"m_{name}"
 
 
 def _rewrites(clients: list[ClientModule], moved_modules: set[str]) -> tuple[FileRewrite, ...]:
@@ -263,7 +333,13 @@ def _default_output(clients: list[ClientModule], existing: tuple[ModuleMove, ...
         if len(set(parts)) != 1:
             break
         common.append(parts[0])
-    return posixpath.join(import_root, *common, "components", "generator") if import_root or common else "components/generator"
+    if "components" in common:
+        # Clients already inside a `components` package (`pkg/components/model_client/`): the
+        # generator goes next to them in it (`pkg/components/generator/`), not one level deeper.
+        common = common[: len(common) - common[::-1].index("components")]
+    else:
+        common.append("components")
+    return posixpath.join(import_root, *common, "generator")
 
 
 def _dotted(path: str, import_root: str) -> str:

@@ -18,12 +18,13 @@ from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 from genmigrate.codemods.rewrite_imports import may_import_moved, rewrite_module_imports
 from genmigrate.codemods.rewrite_patch_targets import may_name_moved, rewrite_module_targets
 from genmigrate.generated import AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
-from genmigrate.model import GENERATED_MARKER, ClientModule, FileChange, ScanResult
+from genmigrate.marker import GENERATED_HEADER
+from genmigrate.model import ClientModule, FileChange, ScanResult
 from genmigrate.plan import MigrationPlan, ModuleMove, provider_header
 from genmigrate.sourcefile import SourceText
 from genmigrate.tree import Tree
 
-COMPONENTS_INIT = f'{GENERATED_MARKER} generated file - regenerate with genmigrate, do not edit.\n"""Generated components."""\n'
+COMPONENTS_INIT = f'{GENERATED_HEADER}\n"""Generated components."""\n'
 
 
 class RenderError(Exception):
@@ -87,6 +88,9 @@ def _provider_module(
             legacy_class=move.primary_class,
             protocol=move.protocol,
             methods=tuple(primary.methods),
+            operations=tuple(primary.operations),
+            protocol_base=primary.protocol_base,
+            model_types=tuple(primary.model_types),
         )
     )
     module = add_adapter(module, adapter, provider_header(move, plan.import_root))

@@ -28,3 +28,22 @@ class Tree:
         if data is None:
             raise FileNotFoundError(rel)
         return SourceText.from_bytes(data, python=rel.endswith(".py"))
+
+
+def linked_component(root: Path, rel: str) -> str | None:
+    """The first component of `rel` (posix, under `root`) that is a symbolic link, as a posix path
+    relative to `root`; None when no component is. Writing there would write through the link."""
+    current = root
+    parts = rel.split("/")
+    for index, part in enumerate(parts):
+        current = current / part
+        if current.is_symlink():
+            return "/".join(parts[: index + 1])
+        if not current.exists():
+            return None
+    return None
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path`, with every link resolved, lies under `root` (also resolved)."""
+    return path.resolve().is_relative_to(root.resolve())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -21,8 +22,10 @@ from pathlib import Path
 import libcst as cst
 import yaml
 
+from genmigrate.children import kill_group, spawn
 from genmigrate.model import FileChange, SourceError
 from genmigrate.sourcefile import SourceText
+from genmigrate.tree import inside, linked_component
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,29 +68,64 @@ def _check_one(change: FileChange) -> SourceError | None:
 
 @contextmanager
 def materialised(root: Path, changes: Sequence[FileChange]) -> Iterator[Path]:
-    """A scratch copy of the repo at `root` with `changes` written into it; removed afterwards."""
+    """A scratch copy of the repo at `root` with `changes` written into it; removed afterwards.
+
+    Every import of the user's code happens in such a copy, never in the repo itself: what the code
+    writes at import (bytecode, log folders) lands in the copy and goes with it."""
     with tempfile.TemporaryDirectory(prefix="genmigrate-") as scratch:
         copy = Path(scratch) / root.name
         shutil.copytree(root, copy, ignore=_ignore, symlinks=True)
+        _relink(root, copy)
         write_into(copy, changes)
         yield copy
 
 
+def _relink(root: Path, copy: Path) -> None:
+    """Links of the copy that point into `root` (absolute ones, or relative ones reaching it through
+    `..`) are pointed at the same place inside the copy, so nothing run there reaches the repo."""
+    real_root = root.resolve()
+    for current, dirs, files in os.walk(copy):
+        for name in dirs + files:
+            link = Path(current) / name
+            if not link.is_symlink():
+                continue
+            original = root / link.relative_to(copy)
+            target = Path(os.path.realpath(original))
+            inner = target.is_relative_to(real_root)
+            link.unlink()
+            # Outside the repo a link keeps its target, now spelled absolute (the copy lives elsewhere).
+            link.symlink_to(os.path.relpath(copy / target.relative_to(real_root), link.parent) if inner else target)
+
+
 def write_into(copy: Path, changes: Sequence[FileChange]) -> None:
-    """Write the new bytes of `changes` into the scratch copy at `copy`."""
+    """Write the new bytes of `changes` into the scratch copy at `copy`, never through a link and
+    never outside `copy`."""
     for change in changes:
         target = copy / change.path
+        while (linked := linked_component(copy, change.path)) is not None:
+            (copy / linked).unlink()  # refused earlier for the repo itself; in the copy it is replaced
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(change.new)
+        if not inside(copy, target.parent):
+            raise RuntimeError(f"{change.path}: would be written outside the scratch copy")
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(change.new)
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
-    skipped = {n for n in names if n in _SKIP_DIRS or n.endswith(".egg-info")}
+    skipped = {n for n in names if n in _SKIP_DIRS or n.endswith(".egg-info") or _special(os.path.join(folder, n))}
     return skipped | {n for n in names if os.path.isfile(os.path.join(folder, n, "pyvenv.cfg"))}
+
+
+def _special(path: str) -> bool:
+    """A FIFO, socket or device: nothing to copy (and reading one may block forever)."""
+    mode = os.lstat(path).st_mode
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
 
 
 _IMPORT_PROBE = """
 import importlib, json, sys
+sys.dont_write_bytecode = True
 failed = {}
 for name in sys.argv[1:]:
     try:
@@ -111,7 +149,7 @@ class ImportProbe:
         cwd = root / import_root if import_root else root
         path = os.pathsep.join(filter(None, [str(cwd), os.environ.get("PYTHONPATH")]))
         self.modules = list(modules)
-        self.proc = subprocess.Popen(
+        self.proc = spawn(
             [sys.executable, "-c", _IMPORT_PROBE, *self.modules],
             cwd=cwd,
             # Probing the original tree must leave no __pycache__ behind in the user's repo.
@@ -120,7 +158,10 @@ class ImportProbe:
         )
 
     def result(self) -> dict[str, str]:
-        stdout, stderr = self.proc.communicate()
+        try:
+            stdout, stderr = self.proc.communicate()
+        finally:
+            kill_group(self.proc)
         lines = stdout.strip().splitlines()
         if self.proc.returncode != 0 or not lines:
             return {name: (stderr.strip().splitlines() or ["interpreter failed"])[-1] for name in self.modules}
@@ -129,6 +170,4 @@ class ImportProbe:
 
     def cancel(self) -> None:
         """Stop the interpreter if it still runs (the result is no longer wanted)."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.communicate()
+        kill_group(self.proc)

@@ -200,8 +200,8 @@ class OllamaGenerator(_WrapperAdapter):
 
     provider = "ollama"
     legacy_class = OllamaClient
-    # The legacy methods retry by themselves (a retry decorator): the manager's default policy
-    # makes one attempt per provider and leaves retrying to them.
+    # The legacy methods retry by themselves (a retry decorator): the manager's default
+    # policy makes one attempt per provider and leaves retrying to them.
     legacy_retries = True
     capabilities = _Capabilities(
         streaming=True,
@@ -235,30 +235,34 @@ class OllamaGenerator(_WrapperAdapter):
         False,
     )
 
-    def __init__(self, *, default_model: str | None = None, **client_kwargs: _Any) -> None:
+    def __init__(
+        self, *, default_model: str | None = None, **client_kwargs: _Any
+    ) -> None:
         super().__init__(default_model=default_model)
         self.client = OllamaClient(**client_kwargs)
 
     def generate(self, request: _GenerationRequest) -> _GenerationResult:
         value, options = self._arguments(request, self._generate_shape)
         with _mapped_errors(self.provider):
-            answer = self.client.chat(value, **options)
+            answer = self._legacy("chat")(value, **options)
         return self._wrapped(answer, request)
 
     async def agenerate(self, request: _GenerationRequest) -> _GenerationResult:
         value, options = self._arguments(request, self._agenerate_shape)
         with _mapped_errors(self.provider):
-            answer = await self.client.achat(value, **options)
+            answer = await self._legacy("achat")(value, **options)
         return self._wrapped(answer, request)
 
     def stream(self, request: _GenerationRequest) -> _Iterator[_StreamChunk]:
         value, options = self._arguments(request, self._stream_shape)
         with _mapped_errors(self.provider):
-            items = self.client.stream_chat(value, **options)
+            items = self._legacy("stream_chat")(value, **options)
         return self._chunks(items)
 
-    def embed(self, texts: _Sequence[str], model: str | None = None) -> _EmbeddingResult:
+    def embed(
+        self, texts: _Sequence[str], model: str | None = None
+    ) -> _EmbeddingResult:
         options = self._embed_options(model, self._embed_shape)
         with _mapped_errors(self.provider):
-            raw = self.client.embed(list(texts), **options)
+            raw = self._legacy("embed")(list(texts), **options)
         return self._embedding(raw, model)

@@ -258,26 +258,28 @@ class OpenRouterGenerator(_WrapperAdapter):
         True,
     )
 
-    def __init__(self, *, default_model: str | None = None, **client_kwargs: _Any) -> None:
+    def __init__(
+        self, *, default_model: str | None = None, **client_kwargs: _Any
+    ) -> None:
         super().__init__(default_model=default_model)
         self.client = OpenRouterClient(**client_kwargs)
 
     def generate(self, request: _GenerationRequest) -> _GenerationResult:
         value, options = self._arguments(request, self._generate_shape)
         with _mapped_errors(self.provider):
-            answer = self.client.chat(value, **options)
+            answer = self._legacy("chat")(value, **options)
         return self._wrapped(answer, request)
 
     async def agenerate(self, request: _GenerationRequest) -> _GenerationResult:
         value, options = self._arguments(request, self._agenerate_shape)
         with _mapped_errors(self.provider):
-            answer = await self.client.achat(value, **options)
+            answer = await self._legacy("achat")(value, **options)
         return self._wrapped(answer, request)
 
     def stream(self, request: _GenerationRequest) -> _Iterator[_StreamChunk]:
         value, options = self._arguments(request, self._stream_shape)
         with _mapped_errors(self.provider):
-            items = self.client.stream_chat(value, **options)
+            items = self._legacy("stream_chat")(value, **options)
         return self._chunks(items)
 
 

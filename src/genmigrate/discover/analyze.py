@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, ScopeProvider
 
+from genmigrate.discover.dynimport import IMPORT_HELPERS
 from genmigrate.discover.statements import Imports, collect_imports, statement_kind
 from genmigrate.model import Statement
 
@@ -37,10 +38,16 @@ class ModuleGraph:
         span = self.positions[node]
         return any(word in line for line in self.lines[span.start.line - 1 : span.end.line])
 
+    def star_imports(self) -> list[int]:
+        """`from x import *` statements: what they bind is unknown, so every class may need them."""
+        return [i for i, found in enumerate(self.imports)
+                if any(isinstance(node.names, cst.ImportStar) for node in found.from_imports)
+                and isinstance(self.nodes[i], cst.SimpleStatementLine)]
+
     def needs(self, roots: Iterable[int]) -> list[int]:
         """Transitive closure of `roots` under name use, import-prelude order and side effects."""
         needed: set[int] = set()
-        pending = list(roots) + [s.index for s in self.statements if s.kind in ALWAYS_NEEDED]
+        pending = list(roots) + [s.index for s in self.statements if s.kind in ALWAYS_NEEDED] + self.star_imports()
         while pending:
             index = pending.pop()
             if index in needed:
@@ -86,7 +93,7 @@ def build_graph(module: cst.Module, source: str | None = None) -> ModuleGraph:
                   kind=statement_kind(i, n), defines=defines[i])
         for i, n in enumerate(body)
     ]
-    calls = source is None or "safe_import" in source
+    calls = source is None or any(helper in source for helper in IMPORT_HELPERS)
     return ModuleGraph(
         module=module, statements=statements, uses=uses, nodes=body, positions=dict(positions),
         imports=[collect_imports(node, calls) for node in body],

@@ -42,6 +42,7 @@ def describe_classes(graph: ModuleGraph) -> list[ClassInfo]:
         infos.append(ClassInfo(
             name=node.name.value, line=graph.positions[node.name].start.line, end_line=end, bases=bases,
             protocol="unknown", methods=methods, needs=graph.needs([index]),
+            model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
         ))
     local = {info.name: info for info in infos}
     for info in infos:
@@ -74,7 +75,26 @@ def _method(graph: ModuleGraph, node: cst.FunctionDef) -> MethodInfo:
         is_async=node.asynchronous is not None,
         is_generator=graph.may_contain(node, "yield") and _yields(node),
         decorators=[graph.module.code_for_node(d.decorator) for d in node.decorators],
+        stub=_is_stub(node),
     )
+
+
+def _is_stub(node: cst.FunctionDef) -> bool:
+    """The body does nothing: a docstring, `pass`, `...` or `raise NotImplementedError[(...)]` only."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else (node.body,)
+    lines = [s for statement in body for s in (statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,))]
+    if lines and isinstance(lines[0], cst.Expr) and isinstance(lines[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+        lines = lines[1:]
+    return all(_does_nothing(line) for line in lines)
+
+
+def _does_nothing(line: cst.CSTNode) -> bool:
+    if isinstance(line, cst.Pass) or (isinstance(line, cst.Expr) and isinstance(line.value, cst.Ellipsis)):
+        return True
+    if not isinstance(line, cst.Raise) or line.exc is None:
+        return False
+    exc = line.exc.func if isinstance(line.exc, cst.Call) else line.exc
+    return isinstance(exc, cst.Name) and exc.value == "NotImplementedError"
 
 
 def _params(params: cst.Parameters) -> list[str]:
@@ -85,6 +105,21 @@ def _params(params: cst.Parameters) -> list[str]:
     if params.star_kwarg is not None:
         names.append("**" + params.star_kwarg.name.value)
     return names
+
+
+class _ModelTypeFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: set[str] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == "ModelType":
+            self.found.add(node.attr.value)
+
+
+def _model_types(node: cst.ClassDef) -> list[str]:
+    finder = _ModelTypeFinder()
+    node.body.visit(finder)
+    return sorted(finder.found - {"UNDEFINED"})
 
 
 class _YieldFinder(cst.CSTVisitor):

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import libcst as cst
 
 from genmigrate.discover.analyze import ModuleGraph, build_graph
+from genmigrate.discover.calls import report, talks_http
 from genmigrate.discover.classes import describe_classes
+from genmigrate.discover.dynimport import ast_target
 from genmigrate.discover.names import is_package, resolve_relative
 from genmigrate.discover.prefilter import HTTP_MODULES
-from genmigrate.discover.providers import ENDPOINTS
 from genmigrate.discover.statements import imported_sdk, is_sdk_module
 from genmigrate.model import ClassInfo
 
@@ -37,43 +38,42 @@ def imported_modules(tree: ast.Module) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append(node.module)
         elif isinstance(node, ast.Call):
-            found.extend(_safe_import_target(node))
+            sdk = ast_target(node)
+            if sdk is not None:
+                found.append(sdk)
     return found
 
 
-def _safe_import_target(node: ast.Call) -> list[str]:
-    """`["openai"]` for `safe_import("openai", ...)`, else `[]`."""
-    func = node.func
-    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-    first = node.args[0] if node.args else None
-    if name == "safe_import" and isinstance(first, ast.Constant) and isinstance(first.value, str):
-        return [first.value]
-    return []
-
-
-def has_endpoint(text: str) -> bool:
-    return any(pattern.search(text) for _, pattern in ENDPOINTS)
-
-
-def worth_full_parse(tree: ast.Module, text: str) -> bool:
-    """Cheap confirmation: a top-level class plus a real SDK import (or HTTP import and a provider endpoint)."""
+def rejection(tree: ast.Module, text: str) -> str | None:
+    """Why the module is no client module (None: it is one): a class of it must call a model endpoint."""
     if not any(isinstance(node, ast.ClassDef) for node in tree.body):
-        return False
+        return "no top-level class"
     modules = imported_modules(tree)
-    if any(is_sdk_module(name) for name in modules):
-        return True
-    return any(name.split(".")[0] in HTTP_MODULES for name in modules) and has_endpoint(text)
+    sdks = sorted({name for name in modules if is_sdk_module(name)})
+    http = any(name.split(".")[0] in HTTP_MODULES for name in modules) and talks_http(text)
+    if not sdks and not http:
+        return "imports no provider SDK and makes no HTTP call to a provider"
+    calls = report(tree)
+    if calls.calls_model:
+        return None
+    what = f"imports {', '.join(sdks)}" if sdks else "uses an HTTP client"
+    if calls.consumes:
+        return f"consumes a client ({calls.consumes[0]}) but calls no model endpoint itself"
+    seen = calls.sdk_call_names()
+    if seen:
+        return f"{what} but calls no model endpoint (calls {', '.join(seen)})"
+    return f"{what} but calls no model endpoint"
 
 
-def analyse(path: str, module_name: str, data: bytes, tree: ast.Module, text: str) -> Parsed | None:
-    """LibCST analysis of a confirmed candidate; None when no class uses a provider."""
+def analyse(path: str, module_name: str, data: bytes, tree: ast.Module, text: str, force: bool = False) -> Parsed | None:
+    """LibCST analysis of a confirmed candidate; None when no class uses a provider (unless `force`)."""
     module = cst.parse_module(data)
     graph = build_graph(module, text)
     sdk_statements = {i for i, found in enumerate(graph.imports) if imported_sdk(found)}
-    http = _http_statements(graph) if has_endpoint(text) else set()
+    http = _http_statements(graph) if talks_http(text) else set()
     classes = describe_classes(graph)
     index_of = {node.name.value: i for i, node in enumerate(graph.nodes) if isinstance(node, cst.ClassDef)}
-    if not any(_uses(graph, index_of[c.name], c.needs, sdk_statements | http) for c in classes):
+    if not force and not any(_uses(graph, index_of[c.name], c.needs, sdk_statements | http) for c in classes):
         return None
     sdk_names = {name for i in sdk_statements for name in graph.statements[i].defines}
     return Parsed(path, module_name, graph, classes, imported_modules(tree), sdk_names, text)
@@ -90,18 +90,28 @@ def _http_statements(graph: ModuleGraph) -> set[int]:
     }
 
 
-def extends_other_clients(parsed: Parsed, tree: ast.Module, client_classes: set[str]) -> bool:
-    """Every class of `parsed` subclasses a class of another client module (e.g. `XaiClient(OpenAIClient)`):
-    the module is then a dependent of that client, not a legacy client module of its own."""
+def imported_names(module: str, path: str, tree: ast.Module) -> dict[str, str]:
+    """Local name -> absolute dotted name of everything `from ... import`ed (relative ones resolved)."""
     bound: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            base = resolve_relative(parsed.module, is_package(parsed.path), node.level, node.module or "")
+            base = resolve_relative(module, is_package(path), node.level, node.module or "")
             bound.update({alias.asname or alias.name: f"{base}.{alias.name}" for alias in node.names})
-    own = parsed.module + "."
+    return bound
+
+
+def extends_other_clients(path: str, module: str, tree: ast.Module, client_classes: set[str]) -> list[str]:
+    """The client classes of other modules that the classes of the module subclass, when every class does
+    (e.g. `XaiClient(OpenAIClient)`): the module is then a dependent of that client, not a client module
+    of its own. Empty when some class is not such a subclass."""
+    bound = imported_names(module, path, tree)
+    own = module + "."
+    extended: list[str] = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            bases = {bound.get(b.id, "") for b in node.bases if isinstance(b, ast.Name)}
-            if not any(b in client_classes and not b.startswith(own) for b in bases):
-                return False
-    return True
+            bases = [bound.get(b.id, "") for b in node.bases if isinstance(b, ast.Name)]
+            found = [b for b in bases if b in client_classes and not b.startswith(own)]
+            if not found:
+                return []
+            extended.extend(b for b in found if b not in extended)
+    return extended

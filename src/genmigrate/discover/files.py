@@ -68,7 +68,9 @@ def _walk(root: Path) -> list[str]:
             and not os.path.isfile(os.path.join(current, d, "pyvenv.cfg"))
             and not (spec and spec.match_file(prefix + d + "/"))
         )
-        found.extend(prefix + f for f in files if not (spec and spec.match_file(prefix + f)))
+        # Regular files only: reading a FIFO or a device would block or never end.
+        found.extend(prefix + f for f in files if not (spec and spec.match_file(prefix + f))
+                     and (os.path.isfile(os.path.join(current, f)) or os.path.islink(os.path.join(current, f))))
     return found
 
 

@@ -3,32 +3,39 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+import fnmatch
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
-from genmigrate.config import Config
+from genmigrate.config import Config, key_line
 from genmigrate.discover import names
-from genmigrate.discover.clients import Parsed, analyse, extends_other_clients, has_endpoint, worth_full_parse
+from genmigrate.discover.calls import talks_http
+from genmigrate.discover.clients import Parsed, analyse, extends_other_clients, rejection
 from genmigrate.discover.crossrefs import dependent_hazards, same_name_helpers
 from genmigrate.discover.dependents import find_dependents, is_text_candidate, parse_python
 from genmigrate.discover.files import list_files
 from genmigrate.discover.hazards import local_hazards
+from genmigrate.discover.importroot import ImportRoots
 from genmigrate.discover.prefilter import Hit, classify, imports_http_client
+from genmigrate.discover.protocols import learn_protocols
 from genmigrate.discover.providers import detect_provider
 from genmigrate.discover.pyrefs import Target
-from genmigrate.discover.source import Reader, is_generated
-from genmigrate.marker import read_provider_header
-from genmigrate.model import ClientModule, Dependent, Hazard, ScanResult, SourceError
+from genmigrate.marker import is_generated, read_provider_header
+from genmigrate.model import ClientModule, Dependent, Hazard, Rejected, ScanResult, SourceError
+from genmigrate.tree import Tree
+
+
+NAME_ONLY = "names a provider in text only (no SDK import, no HTTP client)"
 
 
 @dataclass
 class _State:
     root: Path
     config: Config
-    reader: Reader
+    tree: Tree
     module_of: dict[str, str] = field(default_factory=dict)
     texts: dict[str, bytes] = field(default_factory=dict)
     candidates: list[tuple[str, Hit]] = field(default_factory=list)
@@ -36,23 +43,31 @@ class _State:
     errors: dict[str, SourceError] = field(default_factory=dict)
     parsed: set[str] = field(default_factory=set)
     generated: list[str] = field(default_factory=list)
-    strip_src: bool = False
+    roots: ImportRoots = field(default_factory=lambda: ImportRoots(()))
     # Classes an earlier migration moved into provider modules, fully qualified.
     moved_classes: set[str] = field(default_factory=set)
+    included: set[str] = field(default_factory=set)  # paths `[tool.genmigrate] include` forces in
+    rejected: dict[str, str] = field(default_factory=dict)  # candidate path -> why it is no client
 
 
 def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) -> ScanResult:
-    state = _State(root=root, config=config, reader=Reader(root, overlay))
+    state = _State(root=root, config=config, tree=Tree(root, overlay or {}))
     listed = list_files(root, config.exclude, overlay)
     _read_and_prefilter(state, listed)
     confirmed = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
     client_classes = {f"{p.module}.{c.name}" for p in confirmed for c in p.classes} | state.moved_classes
-    clients = [p for p in confirmed if not extends_other_clients(p, state.trees[p.path], client_classes)]
+    clients = [p for p in confirmed if not _extends(state, p.path, client_classes)]
+    _subclass_chains(state, client_classes)
+    learn_protocols(clients, state.trees, _source_of(state), state.config.protocols)
     targets = [Target(p.path, p.module, tuple(c.name for c in p.classes)) for p in clients]
     dependents = find_dependents(state.texts, targets, state.module_of.__getitem__, state.trees, state.errors)
     state.parsed.update(state.trees)
     helpers = same_name_helpers(clients)
     modules = [_client(state, p, dependents[p.module], helpers.get(p.module, [])) for p in clients]
+    # A file that names a provider only because it uses a client module is reported as that dependent.
+    for path in {d.path for found in dependents.values() for d in found} & set(state.rejected):
+        if state.rejected[path] == NAME_ONLY:
+            del state.rejected[path]
     return ScanResult(
         root=root.as_posix(),
         files_listed=len(listed),
@@ -61,32 +76,93 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
         clients=sorted(modules, key=lambda c: c.path),
         errors=sorted(state.errors.values(), key=lambda e: (e.path, e.line)),
         generated=sorted(state.generated),
+        **_import_root(state, modules),
+        rejected=[Rejected(path, state.module_of[path], state.rejected[path]) for path in sorted(state.rejected)],
     )
 
 
+def _import_root(state: _State, modules: list[ClientModule]) -> dict[str, str]:
+    """The import root the client modules' dotted names start from, and where it was read."""
+    found = sorted({state.roots.root_of(c.path) for c in modules})
+    if not found:
+        return {}
+    return {"import_root": ", ".join(r or "." for r, _ in found), "import_root_from": "; ".join(w for _, w in found)}
+
+
+def _source_of(state: _State) -> Callable[[str], tuple[str, bytes] | None]:
+    """Dotted module -> (path, bytes) of the repo file defining it (a package's `__init__.py`)."""
+    paths = {module: path for path, module in state.module_of.items() if path.endswith(".py")}
+    return lambda module: (paths[module], state.texts[paths[module]]) if module in paths else None
+def _subclass_chains(state: _State, client_classes: set[str]) -> None:
+    """Rejected modules that subclass a client (or a subclass of one, transitively) say so."""
+    known = set(client_classes)
+    while True:
+        found = [path for path in sorted(state.rejected) if not state.rejected[path].startswith("subclasses ")
+                 and _extends(state, path, known)]
+        if not found:
+            return
+        for path in found:
+            tree = state.trees[path]
+            known.update(f"{state.module_of[path]}.{n.name}" for n in tree.body if isinstance(n, ast.ClassDef))
+
+
+def _extends(state: _State, path: str, client_classes: set[str]) -> bool:
+    """Every class of `path` subclasses a client class of another module: a dependent of that client."""
+    if path in state.included:
+        return False
+    if path not in state.trees:
+        if b"class " not in state.texts[path]:
+            return False
+        try:
+            state.trees[path] = ast.parse(state.texts[path])
+        except (SyntaxError, ValueError):
+            return False  # not parsed for its own sake: only a file naming a provider
+    bases = extends_other_clients(path, state.module_of[path], state.trees[path], client_classes)
+    if bases:
+        state.rejected[path] = f"subclasses {', '.join(bases)}: a dependent of that client, not a client module"
+    return bool(bases)
+
+
 def _module_name(state: _State, path: str) -> str:
-    module = names.module_name(path)
-    return module[4:] if state.strip_src and module.startswith("src.") else module
+    return state.roots.module_name(path)
 
 
 def _read_and_prefilter(state: _State, listed: list[str]) -> None:
-    state.strip_src = "src/__init__.py" not in listed
+    state.roots = ImportRoots.of(listed, lambda path: state.tree.read(path) or b"")
+    _match_includes(state, listed)
     for path in listed:
         if not is_text_candidate(path):
             continue
         try:
-            data = state.reader.read(path)
+            data = state.tree.read(path)
         except OSError as exc:
             state.errors[path] = SourceError(path, 1, f"cannot read: {exc.strerror or exc}")
+            continue
+        if data is None:
+            state.errors[path] = SourceError(path, 1, "cannot read: not a file")
             continue
         state.texts[path] = data
         state.module_of[path] = _module_name(state, path)
         if is_generated(data):
             _note_generated(state, path, data)
+        elif path in state.included:
+            state.candidates.append((path, Hit.IMPORT))
         elif PurePosixPath(path).suffix == ".py" and not names.is_test_file(path):
             hit = classify(data)
             if hit is not None:
                 state.candidates.append((path, hit))
+
+
+def _match_includes(state: _State, listed: list[str]) -> None:
+    """Resolve `include` entries (dotted module, path or glob) to listed files; an unmatched one is an error."""
+    python = [p for p in listed if p.endswith(".py")]
+    for entry in state.config.include:
+        found = [p for p in python if entry in (p, _module_name(state, p)) or fnmatch.fnmatchcase(p, entry)]
+        if not found:
+            state.errors[f"include:{entry}"] = SourceError(
+                "pyproject.toml", key_line(state.root, "include"), f"include: {entry!r} matches no Python file",
+                fatal=True)
+        state.included.update(found)
 
 
 def _note_generated(state: _State, path: str, data: bytes) -> None:
@@ -103,18 +179,25 @@ def _note_generated(state: _State, path: str, data: bytes) -> None:
 
 def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
     data = state.texts[path]
-    if hit is Hit.NAME and not (imports_http_client(data) and has_endpoint(data.decode("utf-8", "replace"))):
-        return None  # a provider named in text only: no SDK import, not an HTTP wrapper either
+    if hit is Hit.NAME and not (imports_http_client(data) and talks_http(data.decode("utf-8", "replace"))):
+        state.rejected[path] = NAME_ONLY
+        return None
     tree = parse_python(path, data, state.errors, fatal=hit is Hit.IMPORT)
     state.parsed.add(path)
     if tree is None:
         return None
     state.trees[path] = tree
     text = data.decode("utf-8", "replace")
-    if not worth_full_parse(tree, text):
+    forced = path in state.included
+    reason = rejection(tree, text)
+    if reason is not None and not (forced and reason != "no top-level class"):
+        state.rejected[path] = f"included, but {reason}" if forced else reason
         return None
     try:
-        return analyse(path, state.module_of[path], data, tree, text)
+        parsed = analyse(path, state.module_of[path], data, tree, text, force=forced)
+        if parsed is None:
+            state.rejected[path] = "no class uses the provider SDK or HTTP client it imports"
+        return parsed
     except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError) as exc:
         line = getattr(exc, "raw_line", 1)
         state.errors[path] = SourceError(path, line, f"cannot parse: {str(exc).splitlines()[0]}", fatal=True)

@@ -6,17 +6,19 @@ import re
 from collections.abc import Iterable
 from enum import Enum
 
-# Top-level SDK packages of the providers genmigrate knows.
-SDK_MODULES = frozenset(
-    {"openai", "anthropic", "boto3", "botocore", "aiobotocore", "dashscope", "ollama", "azure",
-     "google.generativeai", "google.genai", "groq", "mistralai", "cohere", "together", "fireworks", "litellm"}
-)
+from genmigrate.discover.dynimport import IMPORT_HELPERS
+from genmigrate.discover.providers import CATALOGUE, SDK_MODULES
+
 HTTP_MODULES = frozenset({"requests", "aiohttp", "httpx", "httpx2", "urllib3"})
 
 _SDK_ALT = "|".join(sorted((re.escape(m) for m in SDK_MODULES), key=len, reverse=True))
+_WORD_ALT = "|".join(sorted({re.escape(m.replace(".", "_")) for m in SDK_MODULES}
+                            | {re.escape(p.name) for p in CATALOGUE if p.sdks}, key=len, reverse=True))
+_HELPER_ALT = "|".join(sorted(IMPORT_HELPERS, key=len, reverse=True))
 _IMPORT = re.compile(
     rb"^[ \t]*(?:import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+)?[ \t]*,[ \t]*)*|from[ \t]+)(?:" + _SDK_ALT.encode()
-    + rb")\b|safe_import\(\s*['\"](?:" + _SDK_ALT.encode() + rb")",
+    + rb")\b|\b(?:" + _HELPER_ALT.encode() + rb")\(\s*(?:['\"](?:" + _SDK_ALT.encode()
+    + rb")\b|(?i:[\w.]*\b(?:" + _WORD_ALT.encode() + rb")\b))",
     re.MULTILINE,
 )
 _HTTP_IMPORT = re.compile(
@@ -25,11 +27,10 @@ _HTTP_IMPORT = re.compile(
 )
 
 # Substring gates, checked with `bytes.__contains__` (much faster than a regex alternation): provider
-# names looked for in the lower-cased bytes, and the rarer SDK package names as written.
-_PROVIDER_WORDS = (b"openai", b"anthropic", b"boto", b"bedrock", b"dashscope", b"ollama", b"openrouter",
-                   b"azure", b"aliyuncs", b":11434")
-_SDK_WORDS = tuple(sorted({w.split(".")[0].encode() for w in SDK_MODULES} - {b"openai", b"anthropic", b"boto3",
-                                                                            b"botocore", b"dashscope", b"ollama"}))
+# names looked for in the lower-cased bytes, and the SDK package names as written.
+_PROVIDER_WORDS = tuple(sorted({t.encode() for p in CATALOGUE for t in p.tokens}
+                               | {b"boto", b"aliyuncs", b":11434", b"api.x.ai"}))
+_SDK_WORDS = tuple(sorted({w.split(".")[0].encode() for w in SDK_MODULES} - set(_PROVIDER_WORDS)))
 
 
 class Hit(Enum):
@@ -40,6 +41,7 @@ class Hit(Enum):
 
 
 def classify(data: bytes) -> Hit | None:
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a BOM would hide an import on the first line
     lowered = data.lower()
     named = any(word in lowered for word in _PROVIDER_WORDS)
     if not named and not any(word in data for word in _SDK_WORDS):
@@ -60,4 +62,4 @@ def words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
 
 def imports_http_client(data: bytes) -> bool:
     """An import line of requests/aiohttp/httpx/...: the only way a file without an SDK import can be a client."""
-    return _HTTP_IMPORT.search(data) is not None
+    return _HTTP_IMPORT.search(data.removeprefix(b"\xef\xbb\xbf")) is not None

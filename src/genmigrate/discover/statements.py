@@ -8,8 +8,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from genmigrate.codemods._source import small_statements
-
-from genmigrate.discover.prefilter import SDK_MODULES
+from genmigrate.discover.dynimport import target
+from genmigrate.discover.providers import SDK_MODULES
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
@@ -37,7 +37,11 @@ def is_sdk_module(name: str) -> bool:
 
 
 def _is_safe_import(node: cst.CSTNode) -> bool:
-    return bool(m.findall(node, m.Call(func=m.Name("safe_import") | m.Attribute(attr=m.Name("safe_import")))))
+    if m.findall(node, m.Call(func=m.Name("safe_import") | m.Attribute(attr=m.Name("safe_import")))):
+        return True
+    found: list[str] = []
+    node.visit(_SafeImportFinder(found))
+    return bool(found)
 
 
 def _is_sys_path_edit(node: cst.CSTNode) -> bool:
@@ -133,7 +137,7 @@ def _simple_kind(index: int, node: cst.SimpleStatementLine) -> str:
 
 @dataclass
 class Imports:
-    """Every import in a subtree (nested functions included) and the packages named by `safe_import("...")`."""
+    """Every import in a subtree (nested functions included) and the SDKs that import-helper calls load."""
 
     modules: list[str] = field(default_factory=list)
     from_imports: list[cst.ImportFrom] = field(default_factory=list)
@@ -146,8 +150,14 @@ class _SafeImportFinder(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         name = node.func.value if isinstance(node.func, cst.Name) else (
             node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
-        if name == "safe_import" and node.args and isinstance(node.args[0].value, cst.SimpleString):
-            self.found.append(str(node.args[0].value.evaluated_value or ""))
+        if not node.args:
+            return
+        first = node.args[0].value
+        literal = str(first.evaluated_value or "") if isinstance(first, cst.SimpleString) else None
+        words = [] if literal is not None else [n.value for n in m.findall(first, m.Name())]
+        sdk = target(name, literal, words)
+        if sdk is not None:
+            self.found.append(sdk)
 
 
 def collect_imports(node: cst.CSTNode, calls: bool = True) -> Imports:

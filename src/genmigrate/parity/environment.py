@@ -43,7 +43,7 @@ PLANTED_SECRETS = (
 # The only host variables a run sees: the rest (credentials, proxies, settings other tests or the
 # CI set) would make a trace depend on where and after what it runs.
 _KEPT = re.compile(r"^(PATH|HOME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|WINDIR|PATHEXT|COMSPEC|"
-                   r"TIKTOKEN_CACHE_DIR)$")
+                   r"TIKTOKEN_CACHE_DIR|PYTHONDONTWRITEBYTECODE)$")
 _ISOLATION = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
               "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "*"}
 _DYNAMIC_SECRET = re.compile(r"^(?!AWS_)[A-Z0-9_]+_API_KEY$")

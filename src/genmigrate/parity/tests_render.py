@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from syrupy.extensions.amber import AmberDataSerializer
 
+from genmigrate import children
 from genmigrate.model import ClassInfo
 from genmigrate.parity.compare import Difference, differences
 from genmigrate.parity.deadline import timeout_line
@@ -123,7 +124,7 @@ def _pytest(cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Pat
         env["TIKTOKEN_CACHE_DIR"] = cache
     command = [sys.executable, "-m", "pytest", str(test_dir), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
                "--rootdir", str(cwd), "-o", "addopts=", "-W", "ignore", *extra]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    return children.run(command, cwd=cwd, env=env)  # dies with genmigrate, whole process group
 
 
 def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str = "tests/parity") -> dict[str, bytes]:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from genmigrate.parity.canned import Request
+from genmigrate.parity.secrets import mask_field, mask_header, mask_text
 
 SECRET_PREFIX = "parity-secret-"
 _SECRET = re.compile(re.escape(SECRET_PREFIX) + r"([A-Za-z0-9_]+)")
@@ -36,13 +37,13 @@ def redact(text: str) -> str:
     text = _SECRET.sub(lambda m: f"<secret:{m.group(1)}>", text)
     text = _UUID.sub("<uuid>", text)
     text = _ADDRESS.sub("at <address>", text)
-    return _TIMESTAMP.sub("<timestamp>", text)
+    return mask_text(_TIMESTAMP.sub("<timestamp>", text))
 
 
 def _header_value(name: str, value: str) -> str:
     if name == "authorization" and value.startswith("AWS4-HMAC-SHA256"):
         value = _AWS_SIGNATURE.sub("Signature=<signature>", _AWS_DATE.sub("/<date>/", value))
-    return redact(value)
+    return mask_header(name, redact(value))
 
 
 def _body(raw: bytes, content_type: str) -> Any:
@@ -59,7 +60,7 @@ def _body(raw: bytes, content_type: str) -> Any:
         except ValueError:
             pass
         if "x-www-form-urlencoded" in content_type:
-            return {"form": [[k, redact(v)] for k, v in parse_qsl(text, keep_blank_values=True)]}
+            return {"form": [[k, mask_field(k, redact(v))] for k, v in parse_qsl(text, keep_blank_values=True)]}
         return redact(text)
     return {"bytes": len(raw), "base64_head": base64.b64encode(raw[:24]).decode("ascii")}
 
@@ -71,7 +72,7 @@ def request_trace(request: Request) -> dict[str, Any]:
         "method": request.method.upper(),
         "host": parts.hostname or "",
         "path": redact(parts.path),
-        "query": sorted([k, redact(v)] for k, v in parse_qsl(parts.query, keep_blank_values=True)),
+        "query": sorted([k, mask_field(k, redact(v))] for k, v in parse_qsl(parts.query, keep_blank_values=True)),
         "headers": dict(sorted(headers.items())),
         "body": _body(request.body, request.header("content-type") or ""),
     }
@@ -84,7 +85,7 @@ def scrub(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 6)
     if isinstance(value, dict):
-        return {redact(str(k)): scrub(v) for k, v in value.items()}
+        return {redact(str(k)): mask_field(k, scrub(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [scrub(v) for v in value]
     return value
@@ -131,7 +132,7 @@ class Normaliser:
         if isinstance(value, bytes | bytearray):
             return {"bytes": len(value)}
         if isinstance(value, Mapping):
-            return {redact(str(k)): self.value(v, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}
+            return {redact(str(k)): mask_field(k, self.value(v, depth + 1)) for k, v in list(value.items())[:MAX_ITEMS]}
         if isinstance(value, list | tuple | set | frozenset):
             items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
             return [self.value(v, depth + 1) for v in list(items)[:MAX_ITEMS]]
@@ -163,7 +164,7 @@ class Normaliser:
         fields = _fields(value)
         if fields is None:
             return f"<{self.type_name(kind)}>"
-        return {"__type__": self.type_name(kind), **{k: self.value(v, depth + 1) for k, v in fields.items()}}
+        return {"__type__": self.type_name(kind), **{k: mask_field(k, self.value(v, depth + 1)) for k, v in fields.items()}}
 
 
 _OPAQUE_ROOTS = ("openai", "anthropic", "httpx", "httpx2", "botocore", "boto3", "requests", "aiohttp", "ollama",

@@ -1,0 +1,184 @@
+# genmigrate: generated file - regenerate with genmigrate, do not edit.
+"""The attempts of one call on one route, in the order a reader can follow:
+
+deadline -> circuit breaker -> request hook -> the legacy call (bounded by the deadline)
+-> on failure: classify, breaker, error hook, then retry (waiting at most until the
+deadline) or raise.
+
+The deadline is fixed when the call starts and shared by its retries and fallbacks. A
+legacy client whose constructor took `timeout` bounds each request itself; any other
+sync call runs on a worker thread the caller stops waiting for at the deadline (the
+thread finishes in the background); async calls are cancelled at the deadline.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from ._errors import DeadlineExceededError, classify
+from ._hooks import CallContext, Hooks
+from ._resilience import BreakerBoard, CircuitBreaker, RetryPolicy
+from ._types import GenerationRequest
+from .base import BaseGenerator
+
+if TYPE_CHECKING:  # concurrent.futures is imported when a call first needs a worker
+    from concurrent.futures import ThreadPoolExecutor
+
+T = TypeVar("T")
+
+
+class CallRunner:
+    def __init__(
+        self,
+        hooks: Hooks,
+        breakers: BreakerBoard,
+        sleep: Callable[[float], None],
+        asleep: Callable[[float], Awaitable[None]],
+        clock: Callable[[], float],
+        rng: random.Random,
+    ) -> None:
+        self.hooks, self.breakers = hooks, breakers
+        self._sleep, self._asleep, self._clock, self._rng = sleep, asleep, clock, rng
+        self._lock = threading.Lock()
+        self._workers: ThreadPoolExecutor | None = None
+
+    def deadline(self, timeout: float | None) -> float | None:
+        return None if timeout is None else self._clock() + timeout
+
+    def left(self, ctx: CallContext) -> float | None:
+        return None if ctx.deadline is None else ctx.deadline - self._clock()
+
+    def check(self, ctx: CallContext) -> None:
+        left = self.left(ctx)
+        if left is not None and left <= 0:
+            raise DeadlineExceededError(
+                f"deadline passed after {ctx.attempt} attempt(s)", provider=ctx.provider
+            )
+
+    def run(
+        self,
+        ctx: CallContext,
+        request: GenerationRequest,
+        generator: BaseGenerator,
+        policy: RetryPolicy,
+        op: Callable[[BaseGenerator], T],
+    ) -> T:
+        breaker = self.breakers.get(ctx.provider, ctx.model)
+        while True:
+            self._begin(ctx, breaker, request)
+            try:
+                result = self._bounded(ctx, generator, op)
+            except Exception as exc:
+                self._sleep(self.after_failure(ctx, policy, breaker, exc))
+                continue
+            return self._succeeded(ctx, breaker, result)
+
+    async def arun(
+        self,
+        ctx: CallContext,
+        request: GenerationRequest,
+        generator: BaseGenerator,
+        policy: RetryPolicy,
+        op: Callable[[BaseGenerator], Awaitable[T]],
+    ) -> T:
+        breaker = self.breakers.get(ctx.provider, ctx.model)
+        while True:
+            self._begin(ctx, breaker, request)
+            try:
+                result = await self._abounded(ctx, generator, op)
+            except Exception as exc:
+                await self._asleep(self.after_failure(ctx, policy, breaker, exc))
+                continue
+            return self._succeeded(ctx, breaker, result)
+
+    def _begin(
+        self, ctx: CallContext, breaker: CircuitBreaker, request: GenerationRequest
+    ) -> None:
+        self.check(ctx)
+        breaker.acquire(ctx.provider)
+        self.hooks.emit("request", ctx, request)
+
+    def _succeeded(self, ctx: CallContext, breaker: CircuitBreaker, result: T) -> T:
+        breaker.record_success()
+        self.hooks.emit("response", ctx, result)
+        return result
+
+    def after_failure(
+        self,
+        ctx: CallContext,
+        policy: RetryPolicy,
+        breaker: CircuitBreaker,
+        exc: Exception,
+    ) -> float:
+        """Record the failure; raise it unless it is retried, else return the wait."""
+        error = classify(exc, ctx.provider)
+        breaker.record_failure(error)
+        self.hooks.emit("error", ctx, error)
+        if not policy.should_retry(ctx.attempt, error):
+            raise error
+        delay = policy.delay(ctx.attempt, error, self._rng)
+        left = self.left(ctx)
+        if left is not None and delay >= left:
+            message = f"deadline passes before the retry due in {delay:.3g}s"
+            raise DeadlineExceededError(message, provider=ctx.provider) from error
+        self.hooks.emit("retry", ctx, (error, delay))
+        ctx.attempt += 1
+        return delay
+
+    def _bounded(
+        self,
+        ctx: CallContext,
+        generator: BaseGenerator,
+        op: Callable[[BaseGenerator], T],
+    ) -> T:
+        left = self.left(ctx)
+        own = generator.request_timeout
+        if left is None or (own is not None and own <= left):
+            return op(generator)
+        from concurrent.futures import TimeoutError as WaitTimeout
+
+        future = self._executor().submit(op, generator)
+        try:
+            return future.result(timeout=max(left, 0.0))
+        except WaitTimeout:  # from Python 3.11 also what the call itself may raise
+            if future.done():
+                raise
+            message = f"deadline passed during attempt {ctx.attempt + 1}"
+            raise DeadlineExceededError(message, provider=ctx.provider) from None
+
+    async def _abounded(
+        self,
+        ctx: CallContext,
+        generator: BaseGenerator,
+        op: Callable[[BaseGenerator], Awaitable[T]],
+    ) -> T:
+        left = self.left(ctx)
+        if left is None:
+            return await op(generator)
+        import asyncio
+
+        try:
+            return await asyncio.wait_for(op(generator), max(left, 0.0))
+        except asyncio.TimeoutError:
+            now_left = self.left(ctx)
+            if now_left is not None and now_left > 0:
+                raise  # the call's own timeout, not the deadline
+            message = f"deadline passed during attempt {ctx.attempt + 1}"
+            raise DeadlineExceededError(message, provider=ctx.provider) from None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with self._lock:
+            if self._workers is None:
+                self._workers = ThreadPoolExecutor(thread_name_prefix="generator-call")
+            return self._workers
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.shutdown(wait=False, cancel_futures=True)

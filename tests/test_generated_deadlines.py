@@ -1,0 +1,158 @@
+"""One retry owner and one deadline per call, on the migrated fixture app's own clients."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from servers import wire
+from servers.harness import Recorder, servers
+from servers.migrated import fixture_manager
+
+__all__ = ["servers"]  # a fixture used by the tests below (migrated_app: conftest)
+
+BEDROCK_CHAT = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+
+
+@pytest.fixture()
+def rec() -> Recorder:
+    return Recorder()
+
+
+@pytest.mark.parametrize("attempts", [1, 3])
+def test_requests_sent_equal_the_policy_attempts_on_a_backoff_and_sdk_retrying_client(
+    migrated_app: Any,
+    servers: Any,
+    rec: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+    attempts: int,
+) -> None:
+    # BedrockClient.call carries @backoff.on_exception(max_tries=4) and botocore retries
+    throttled = wire.bedrock_error(400, "ThrottlingException", "slow down")
+    servers.bedrock.queue("/model/", *[throttled] * 12)
+    r = migrated_app._resilience
+    retry = r.RetryPolicy(max_attempts=attempts, base_delay=0.0)
+    m = fixture_manager(migrated_app, servers, rec, monkeypatch, retry=retry)
+    with pytest.raises(migrated_app.base.RateLimitError):
+        m.generate("hi", provider="bedrock", model=BEDROCK_CHAT)
+    assert len(servers.bedrock.requests) == attempts
+    assert rec.legacy_sleeps == [] and len(rec.sleeps) == attempts - 1
+
+
+def test_default_policy_keeps_the_legacy_decorator_as_the_one_retry_layer(
+    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    throttled = wire.bedrock_error(400, "ThrottlingException", "slow down")
+    servers.bedrock.queue("/model/", *[throttled] * 12)
+    m = fixture_manager(
+        migrated_app,
+        servers,
+        rec,
+        monkeypatch,
+        overrides={"bedrock": {"max_retries": 0}},
+    )
+    with pytest.raises(migrated_app.base.RateLimitError):
+        m.generate("hi", provider="bedrock", model=BEDROCK_CHAT)
+    assert (
+        len(servers.bedrock.requests) == 4
+    )  # backoff's max_tries, the manager adds none
+    assert rec.sleeps == [] and len(rec.legacy_sleeps) == 3
+
+
+@pytest.fixture()
+def silent() -> Iterator[str]:
+    """A server on loopback that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.05)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def _silent_manager(
+    app: Any, servers: Any, rec: Recorder, patch: Any, url: str, **kw: Any
+) -> Any:
+    settings = {"azure": {"azure_endpoint": url}, "ollama": {"host": url}}
+    return fixture_manager(app, servers, rec, patch, overrides=settings, **kw)
+
+
+def test_a_silent_server_costs_one_deadline_across_retries_and_fallbacks(
+    migrated_app: Any,
+    servers: Any,
+    rec: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+    silent: str,
+) -> None:
+    m = _silent_manager(
+        migrated_app, servers, rec, monkeypatch, silent, fallbacks={"azure": ["ollama"]}
+    )
+
+    async def async_call() -> None:  # ollama's async client: cancelled at the deadline
+        await m.agenerate("hi", provider="ollama", timeout=0.3)
+
+    calls = (
+        lambda: m.generate("hi", provider="azure", model="gpt-4o", timeout=0.3),
+        lambda: asyncio.run(async_call()),
+    )
+    for call in calls:
+        started = time.monotonic()
+        with pytest.raises(migrated_app.base.DeadlineExceededError):
+            call()
+        assert time.monotonic() - started < 2.0
+    assert "fallback" not in rec.names() and servers.ollama.requests == []
+
+
+def test_a_retry_wait_that_would_pass_the_deadline_is_not_slept(
+    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failure = wire.openai_error(
+        429, "rate_limit_exceeded", headers={"retry-after": "30"}
+    )
+    servers.openai.queue("/openai/", failure)
+    retry = migrated_app._resilience.RetryPolicy(max_attempts=3, max_retry_after=60)
+    m = fixture_manager(
+        migrated_app, servers, rec, monkeypatch, retry=retry, timeout=5.0
+    )
+    with pytest.raises(migrated_app.base.DeadlineExceededError) as caught:
+        m.generate("hi", provider="azure", model="gpt-4o")
+    assert type(caught.value.__cause__).__name__ == "RateLimitError"
+    assert rec.sleeps == [] and len(servers.openai.requests) == 1
+
+
+def test_the_deadline_reaches_constructors_that_take_a_timeout(
+    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m = fixture_manager(migrated_app, servers, rec, monkeypatch, timeout=42.0)
+    bedrock = m.get("bedrock")
+    assert bedrock.client.timeout == 42.0 and bedrock.request_timeout == 42.0
+    azure = m.get("azure")  # its constructor takes no timeout: bounded from a thread
+    assert azure.request_timeout is None
+    assert m.config.timeout == 42.0
+    default = fixture_manager(migrated_app, servers, rec, monkeypatch)
+    assert (
+        default.config.timeout
+        == migrated_app.generator_manager.ManagerConfig().timeout
+        == 120.0
+    )
