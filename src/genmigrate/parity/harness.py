@@ -23,7 +23,20 @@ REPORT_ENV = "GENMIGRATE_PARITY_REPORT"
 
 
 def trace_text(trace: Any) -> str:
-    return json.dumps(trace, indent=2, sort_keys=True)
+    """Still one JSON document, laid out for review: one line per top-level field and one per
+    event (a request, a step's result, a sleep), so a changed behaviour is a one-line diff."""
+    if not isinstance(trace, dict):
+        return json.dumps(trace, indent=2, sort_keys=True)
+    compact = {"sort_keys": True, "ensure_ascii": False}
+    lines = []
+    for key in sorted(trace):
+        value = trace[key]
+        if key == "events" and isinstance(value, list) and value:
+            events = ",\n".join(f"    {json.dumps(event, **compact)}" for event in value)
+            lines.append(f'  "events": [\n{events}\n  ]')
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, **compact)}")
+    return "{\n" + ",\n".join(lines) + "\n}"
 
 
 class ParitySnapshots(AmberSnapshotExtension):
