@@ -20,6 +20,8 @@ from tests.servers.offline import seed_tiktoken_cache
 from tests.test_e2e_apply import files_of, git, git_copy
 from tests.test_e2e_apply import genmigrate as run_genmigrate
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(40)]
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 CLIENT = "from openai import OpenAI\n\nclass OpenAIClient:\n    def chat(self, messages):\n        return OpenAI().chat.completions.create(messages=messages)\n"
 USE = "from api.openai_client import OpenAIClient\n"

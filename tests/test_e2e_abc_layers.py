@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_e2e_apply import files_of, genmigrate, git_copy
+import pytest
+
+from tests.test_e2e_apply import files_of, genmigrate, git, git_copy
+
+pytestmark = pytest.mark.e2e
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "abc_layers"
 # The vector store and the reranker use boto3 but call no model; until discovery rejects them

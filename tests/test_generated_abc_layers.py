@@ -20,6 +20,8 @@ from genmigrate.config import Config
 from genmigrate.engine import plan_and_render
 from genmigrate.write import write_changes
 
+pytestmark = pytest.mark.integration
+
 __all__ = ["servers"]  # fixture used by the tests below
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "abc_layers"

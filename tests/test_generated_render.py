@@ -23,6 +23,8 @@ from genmigrate.generated import (
 from genmigrate.marker import GENERATED_MARKER
 from genmigrate.model import MethodInfo
 
+pytestmark = pytest.mark.unit
+
 PROVIDERS = (
     LegacyProvider("openai", "openai_modelclient.py", "OpenAIClient", "modelclient"),
     LegacyProvider("anthropic", "anthropic_wrapper.py", "AnthropicChat", "chat-wrapper"),

@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(450)]
+
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "mutations.py"
 
 

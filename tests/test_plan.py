@@ -10,6 +10,8 @@ from genmigrate.config import Config
 from genmigrate.model import ClassInfo, ClientModule, Dependent, MethodInfo, Operation, ScanResult, Statement
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan, provider_header
 
+pytestmark = pytest.mark.unit
+
 
 def _client(path: str, provider: str, classes: list[tuple[str, str]], deps: list[Dependent] | None = None) -> ClientModule:
     statements = [

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from genmigrate import progress
 from genmigrate.config import Config, key_line
 from genmigrate.discover import names
 from genmigrate.discover.calls import talks_http
@@ -130,7 +131,7 @@ def _module_name(state: _State, path: str) -> str:
 def _read_and_prefilter(state: _State, listed: list[str]) -> None:
     state.roots = ImportRoots.of(listed, lambda path: state.tree.read(path) or b"")
     _match_includes(state, listed)
-    for path in listed:
+    for path in progress.track(listed, "files scanned"):
         if not is_text_candidate(path):
             continue
         try:
@@ -215,7 +216,7 @@ def _client(state: _State, parsed: Parsed, dependents: list[Dependent], helpers:
     hazards += helpers + dependent_hazards(dependents, {c.name: c.line for c in parsed.classes})
     return ClientModule(
         path=parsed.path, module=parsed.module, provider=provider, evidence=evidence,
-        classes=parsed.classes, statements=graph.statements,
+        classes=parsed.classes, statements=graph.statements, functions=parsed.functions,
         hazards=sorted(hazards, key=lambda h: (h.line, h.code, h.message)),
         dependents=sorted(dependents, key=lambda d: (d.path, d.line, d.kind, d.target)),
         encoding=graph.module.encoding, newline=graph.module.default_newline,
