@@ -1,213 +1,212 @@
-"""Mutation check of the parity suite on the extracted code: migrate a copy of the fixture app
-with the engine (parity tests and snapshots recorded from the original clients), then apply one
-small textual patch at a time to the extracted provider modules
-(`api/components/generator/providers/*_generator.py`) of a hard-linked copy and run that
-provider's generated parity tests on it. Prints `caught/total` and the survivors; `--json`
-prints the figures as JSON.
+"""Mutation score of the parity scenarios on the extracted code, with mechanical mutants.
 
-    python bench/mutations.py [--jobs 2] [--json] [--migrated DIR]
+Migrates a copy of each fixture app (rendered and written, no parity run), then generates every
+mutant the LibCST operators of `mutation_ops` allow in the extracted provider modules
+(`.../components/generator/providers/*.py`, the generated adapter classes left out), samples
+them with a fixed seed, and runs each mutant's classes over their derived scenarios in the one
+warm, isolated parity worker (a mutant is a fresh copy of the tree put first on the case's
+`sys.path`): a mutant is killed by the first scenario whose trace differs from the unmutated
+tree's. Prints the score overall, per fixture and per operator, and every survivor.
+
+    python bench/mutations.py [--sample 200] [--seed 20240601] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import difflib
 import json
 import os
+import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from genmigrate.config import Config
-from genmigrate.engine import migrate, plan_and_render
-from genmigrate.parity.offline import seed_tiktoken_cache, tiktoken_cache_dir
-from genmigrate.write import write_changes
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "legacy_app"
+from mutation_ops import mutate, sites  # noqa: E402
+
+from genmigrate.config import Config  # noqa: E402
+from genmigrate.engine import plan_and_render  # noqa: E402
+from genmigrate.parity.cases import CaseSpec  # noqa: E402
+from genmigrate.parity.facts import module_facts  # noqa: E402
+from genmigrate.parity.harness import ParityCase  # noqa: E402
+from genmigrate.parity.offline import seed_tiktoken_cache  # noqa: E402
+from genmigrate.parity.worker import WorkerError  # noqa: E402
+from genmigrate.write import write_changes  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+DEFAULT_FIXTURES = ("legacy_app",)
+SEED = 20240601
 
 
 @dataclass(frozen=True)
-class Mutation:
-    name: str
-    path: str  # relative to the app root
-    old: str
-    new: str
+class Target:
+    """One extracted module and the specs of its legacy classes (baseline tree as root)."""
+
+    fixture: str
+    path: str  # relative to the fixture copy
+    specs: tuple[CaseSpec, ...]
+    skip_classes: tuple[str, ...]  # generated adapters: not legacy code
 
 
-MUTATIONS = [
-    Mutation("openai: env var name default changed", "api/openai_client.py",
-             'env_api_key_name: str = "OPENAI_API_KEY"', 'env_api_key_name: str = "OPENAI_KEY"'),
-    Mutation("openai: base-url env var no longer read", "api/openai_client.py",
-             "base_url or os.getenv(self._env_base_url_name, DEFAULT_BASE_URL)", "base_url or DEFAULT_BASE_URL"),
-    Mutation("openai: async client never initialised", "api/openai_client.py",
-             "            self.async_client = self.init_async_client()\n", "            pass\n"),
-    Mutation("openai: pickling broken", "api/openai_client.py",
-             '        state["sync_client"] = None\n', ""),
-    Mutation("openai: constructor kwarg renamed", "api/openai_client.py",
-             "        api_key: Optional[str] = None,\n        chat_completion_parser",
-             "        key: Optional[str] = None,\n        chat_completion_parser"),
-    Mutation("openai: retry budget changed", "api/openai_client.py", "max_time=5,", "max_time=2,"),
-    Mutation("openai: rate limits no longer retried", "api/openai_client.py",
-             "            RateLimitError,\n", ""),
-    Mutation("openai: stream deltas no longer filtered", "api/openai_client.py",
-             "                if text:\n                    yield text", "                yield text"),
-    Mutation("openrouter: header dropped", "api/openrouter_client.py",
-             '        headers["X-Title"] = self.app_name\n', ""),
-    Mutation("openrouter: duplicated method recursing", "api/openrouter_client.py",
-             '        headers = {"Authorization": f"Bearer {self.api_key}", **self.default_headers}\n',
-             "        headers = self._build_headers()\n"),
-    Mutation("openrouter: retry count changed", "api/openrouter_client.py", "MAX_ATTEMPTS = 3", "MAX_ATTEMPTS = 2"),
-    Mutation("openrouter: raises instead of returning the error string", "api/openrouter_client.py",
-             '                return f"Error: request to OpenRouter failed: {e}"', "                raise"),
-    Mutation("openrouter: env var no longer read", "api/openrouter_client.py",
-             'OPENROUTER_API_KEY = os.environ.get("OPENROUTER_API_KEY")', "OPENROUTER_API_KEY = None"),
-    Mutation("openrouter: default model changed", "api/openrouter_client.py",
-             'default_model: str = "openai/gpt-4o-mini"', 'default_model: str = "openai/gpt-4o"'),
-    Mutation("openrouter: timeout backoff changed", "api/openrouter_client.py",
-             "time.sleep(2**attempt)", "time.sleep(3**attempt)"),
-    Mutation("openrouter: async timeout message changed", "api/openrouter_client.py",
-             '"Error: OpenRouter request timed out"', '"Error: timed out"'),
-    Mutation("openrouter: raw response instead of parsed", "api/openrouter_client.py",
-             "            return get_first_message_content(response.json())", "            return response.json()"),
-    Mutation("anthropic: header dropped", "api/anthropic_client.py", '"X-Client-Name": "wikiqa", ', ""),
-    Mutation("anthropic: SDK retries enabled", "api/anthropic_client.py", "max_retries=0,", "max_retries=2,"),
-    Mutation("anthropic: default timeout changed", "api/anthropic_client.py",
-             "timeout: float = 600.0,", "timeout: float = 60.0,"),
-    Mutation("anthropic: retry-after cap changed", "api/anthropic_client.py",
-             "min(float(retry_after), 60.0)", "min(float(retry_after), 1.0)"),
-    Mutation("anthropic: raw count_tokens response returned", "api/anthropic_client.py",
-             "return self._client.messages.count_tokens(**kwargs).input_tokens",
-             "return self._client.messages.count_tokens(**kwargs)"),
-    Mutation("anthropic: env var no longer read", "api/anthropic_client.py",
-             'self.api_key = api_key or os.environ.get("ANTHROPIC_API_KEY")', "self.api_key = api_key"),
-    Mutation("anthropic: default temperature changed", "api/anthropic_client.py",
-             "DEFAULT_TEMPERATURE = 0.3", "DEFAULT_TEMPERATURE = 0.7"),
-    Mutation("anthropic: retry count changed", "api/anthropic_client.py", "retries: int = 4,", "retries: int = 3,"),
-    Mutation("anthropic: stream parse altered", "api/anthropic_client.py",
-             "            for text in stream.text_stream:\n                yield text\n",
-             "            for text in stream.text_stream:\n                yield text.strip()\n"),
-    Mutation("ollama: retry count changed", "api/ollama_patch.py", "max_tries=3, interval=2", "max_tries=2, interval=2"),
-    Mutation("ollama: host env var no longer read", "api/ollama_patch.py",
-             'return host or os.environ.get("OLLAMA_HOST") or DEFAULT_OLLAMA_HOST', "return host or DEFAULT_OLLAMA_HOST"),
-    Mutation("ollama: default timeout changed", "api/ollama_patch.py", "timeout: float = 60.0,", "timeout: float = 30.0,"),
-    Mutation("ollama: raw response instead of parsed", "api/ollama_patch.py",
-             'return response["message"]["content"]', "return response"),
-    Mutation("bedrock: retry attempts changed", "api/bedrock_client.py", "max_tries=4, giveup", "max_tries=2, giveup"),
-    Mutation("bedrock: session token env var no longer read", "api/bedrock_client.py",
-             'aws_session_token or os.environ.get("AWS_SESSION_TOKEN")', "aws_session_token"),
-    Mutation("bedrock: embedding dimensions default changed", "api/bedrock_client.py",
-             'kwargs.get("dimensions", 512)', 'kwargs.get("dimensions", 1024)'),
-    Mutation("bedrock: error string instead of raw response", "api/bedrock_client.py",
-             "            return GeneratorOutput(data=None, raw_response=completion)",
-             '            return GeneratorOutput(data=None, error="stream", raw_response=completion)'),
-    Mutation("azure: api version env var no longer read", "api/azureai_client.py",
-             'api_version or os.getenv("AZURE_OPENAI_VERSION") or DEFAULT_API_VERSION',
-             "api_version or DEFAULT_API_VERSION"),
-    Mutation("azure: SDK retries enabled", "api/azureai_client.py", '"max_retries": 0,', '"max_retries": 3,'),
-    Mutation("azure: retry count changed", "api/azureai_client.py", "max_tries=3,", "max_tries=1,"),
-    Mutation("dashscope: result format dropped", "api/dashscope_client.py",
-             'api_kwargs["result_format"] = "message"', "pass"),
-    Mutation("dashscope: swapped exception class", "api/dashscope_client.py",
-             "raise DashscopeAPIError(response.status_code, response.code, response.message, response.request_id)",
-             "raise RuntimeError(response.message)"),
-    Mutation("dashscope: workspace env var no longer read", "api/dashscope_client.py",
-             'workspace_id or os.getenv("DASHSCOPE_WORKSPACE_ID")', "workspace_id"),
-]
+@dataclass(frozen=True)
+class Mutant:
+    target: Target
+    operator: str
+    index: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.target.fixture}:{self.target.path}:{self.operator}#{self.index}"
 
 
-# An unchanged copy: its parity tests must pass, or every "caught" above means nothing.
-CONTROL = Mutation("control: unmutated copy", "api/anthropic_client.py", "import", "import")
+def prepare(fixture: str, base: Path) -> list[Target]:
+    """Copy and migrate `fixture` into `base`; the extracted modules with their classes."""
+    shutil.copytree(FIXTURES / fixture, base, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+    outcome = plan_and_render(base, Config())
+    if outcome.plan is None:
+        raise SystemExit(f"{base}:0: nothing to migrate in {fixture}")
+    plan, clients = outcome.plan, {c.path: c for c in outcome.scan.clients}
+    facts = {path: module_facts(base / path, [k.name for k in c.classes]) for path, c in clients.items()}
+    write_changes(base, outcome.changes)
+    root = str(base / plan.import_root) if plan.import_root else str(base)
+    out = []
+    for move in plan.moves:
+        client = clients.get(move.source_path)
+        if client is None:
+            continue
+        specs = tuple(CaseSpec(move.provider, move.target_module, move.source_module, dataclasses.asdict(info),
+                               root=root, facts=facts[move.source_path].get(info.name))
+                      for info in client.classes)
+        out.append(Target(fixture, move.target_path, specs, (move.adapter_class,)))
+    return out
 
 
-def _env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    cache = tiktoken_cache_dir()
-    if cache:
-        env["TIKTOKEN_CACHE_DIR"] = cache
-    return env
+def all_mutants(targets: list[Target], base: dict[str, Path]) -> list[Mutant]:
+    found = []
+    for target in targets:
+        code = (base[target.fixture] / target.path).read_text(encoding="utf-8")
+        found += [Mutant(target, op, n) for op, n in sites(code, target.skip_classes)]
+    return found
 
 
-def prepare(base: Path, migrated: Path | None = None) -> dict[str, tuple[str, str]]:
-    """Migrate a copy of the fixture into `base` (or copy `migrated`, a fixture tree `genmigrate apply`
-    already migrated); legacy path -> (extracted path, parity test module)."""
-    seed_tiktoken_cache()
-    if migrated is not None:
-        shutil.copytree(migrated, base, ignore=shutil.ignore_patterns("__pycache__", ".git", ".pytest_cache"))
-        plan = plan_and_render(FIXTURE, Config()).plan  # where each module went: the same plan, no parity
-    else:
-        shutil.copytree(FIXTURE, base, ignore=shutil.ignore_patterns("__pycache__"))
-        outcome = migrate(base, Config())
-        if outcome.plan is None or not outcome.parity_ok:
-            raise SystemExit(f"{base}:0: the unmutated migration does not pass parity: {outcome.parity_differences}")
-        write_changes(base, outcome.changes)
-        plan = outcome.plan
-    assert plan is not None
-    return {m.source_path: (m.target_path, f"{plan.tests_dir}/test_{m.provider}_parity.py") for m in plan.moves}
+def traces(spec: CaseSpec, against: dict[str, Any] | None = None) -> dict[str, Any] | str:
+    """Every scenario's trace; with `against`, the first scenario that differs from it (or "")."""
+    case = ParityCase.from_spec(spec)
+    out = {}
+    try:
+        for name in case.scenario_names():
+            out[name] = case.fetch(name)
+            if against is not None and out[name] != against.get(name):
+                return name
+    except WorkerError as exc:
+        return f"error: {str(exc).strip().splitlines()[-1][:120]}"
+    return out if against is None else ""
 
 
-def apply(root: Path, rel: str, mutation: Mutation) -> None:
-    """Patch `rel` under `root`; the file is replaced, never written through a hard link."""
-    path = root / rel
-    data = path.read_bytes()
-    newline = b"\r\n" if b"\r\n" in data else b"\n"
-    old = mutation.old.encode("utf-8").replace(b"\n", newline)
-    if data.count(old) < 1:
-        raise SystemExit(f"{rel}:0: mutation {mutation.name!r} does not apply")
-    path.unlink()
-    path.write_bytes(data.replace(old, mutation.new.encode("utf-8").replace(b"\n", newline), 1))
+def _rebased(spec: CaseSpec, root: Path, base: Path) -> CaseSpec:
+    return dataclasses.replace(spec, root=str(root / Path(spec.root or base).relative_to(base)))
 
 
-def run_one(base: Path, work: Path, mutation: Mutation, targets: dict[str, tuple[str, str]]) -> bool | None:
-    """True when the parity tests catch the mutant, False when it survives, None on a broken run."""
-    root = work / mutation.name.replace(" ", "_").replace(":", "").replace("/", "_")
-    shutil.copytree(base, root, copy_function=os.link, ignore=shutil.ignore_patterns(".git", "__pycache__"))
-    extracted, test_file = targets[mutation.path]
-    apply(root, extracted, mutation)
-    command = [sys.executable, "-m", "pytest", test_file, "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-               "-o", "addopts=", "-W", "ignore"]
-    result = subprocess.run(command, cwd=root, env={**_env(), "PYTHONPATH": str(root)}, capture_output=True,
-                            text=True, check=False)
-    shutil.rmtree(root, ignore_errors=True)
-    return {0: False, 1: True}.get(result.returncode)
+def run_mutant(mutant: Mutant, base: Path, work: Path, baseline: dict[str, Any]) -> tuple[str, str] | None:
+    """(killing class, scenario) or None when the mutant survives."""
+    source = base / mutant.target.path
+    code = source.read_text(encoding="utf-8")
+    changed = mutate(code, mutant.operator, mutant.index, mutant.target.skip_classes)
+    root = work / f"m{abs(hash(mutant.name))}"
+    shutil.copytree(base, root, copy_function=os.link)
+    (root / mutant.target.path).unlink()
+    (root / mutant.target.path).write_text(changed, encoding="utf-8")
+    try:
+        for spec in mutant.target.specs:
+            key = f"{spec.module}:{spec.info.name}"
+            killed = traces(_rebased(spec, root, base), baseline[key])
+            if killed:
+                return spec.info.name, str(killed)
+        return None
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run_control(target: Target, base: Path, work: Path, baseline: dict[str, Any]) -> list[str]:
+    """An unmutated copy run the same way must match: otherwise every "killed" means nothing."""
+    root = work / f"control{abs(hash(target.path))}"
+    shutil.copytree(base, root, copy_function=os.link)
+    try:
+        found = [traces(_rebased(s, root, base), baseline[f"{s.module}:{s.info.name}"]) for s in target.specs]
+        return [str(f) for f in found if f]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def describe(mutant: Mutant, base: Path) -> str:
+    """The changed lines of a mutant, `-old` / `+new`."""
+    code = (base / mutant.target.path).read_text(encoding="utf-8")
+    changed = mutate(code, mutant.operator, mutant.index, mutant.target.skip_classes)
+    diff = difflib.unified_diff(code.splitlines(), changed.splitlines(), n=0, lineterm="")
+    return " | ".join(line.strip() for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+
+
+def score(results: list[tuple[Mutant, tuple[str, str] | None]], bases: dict[str, Path]) -> dict[str, Any]:
+    def table(key: Any) -> dict[str, dict[str, int]]:
+        total, killed = Counter(key(m) for m, _ in results), Counter(key(m) for m, r in results if r)
+        return {k: {"killed": killed[k], "total": total[k]} for k in sorted(total)}
+
+    killed = sum(1 for _, r in results if r)
+    return {"killed": killed, "total": len(results), "score": round(killed / max(len(results), 1), 3),
+            "per_fixture": table(lambda m: m.target.fixture), "per_operator": table(lambda m: m.operator),
+            "survivors": [m.name for m, r in results if r is None],
+            "survivor_changes": {m.name: describe(m, bases[m.target.fixture]) for m, r in results if r is None},
+            "distinct": len({m.name for m, _ in results}),
+            "targets": sorted({m.target.path for m, _ in results})}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=200, help="mutants to run (0: every mutant)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--fixture", action="append", help="fixture folder under fixtures/ (repeatable)")
+    parser.add_argument("--only", action="append", help="only extracted modules whose path contains this")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--migrated", type=Path, help="a copy of the fixture app `genmigrate apply` migrated already")
     args = parser.parse_args()
+    seed_tiktoken_cache()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="genmigrate-mutants-") as tmp:
-        base = Path(tmp) / "base"
-        targets = prepare(base, args.migrated)
-        recorded = time.perf_counter() - started
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(lambda m: run_one(base, Path(tmp), m, targets), [*MUTATIONS, CONTROL]))
-        control = results.pop()
-    caught = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is True]
-    survived = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is False]
-    broken = [m.name for m, r in zip(MUTATIONS, results, strict=True) if r is None]
-    figures = {"caught": len(caught), "total": len(MUTATIONS), "survived": survived, "broken_runs": broken,
-               "control_passes": control is False,
-               "distinct": len({(m.path, m.old, m.new) for m in MUTATIONS}),
-               "targets": sorted({targets[m.path][0] for m in MUTATIONS}),
-               "migrate_seconds": round(recorded, 1), "total_seconds": round(time.perf_counter() - started, 1)}
+        bases = {f: Path(tmp) / f for f in args.fixture or DEFAULT_FIXTURES}
+        targets = [t for fixture, base in bases.items() for t in prepare(fixture, base)
+                   if not args.only or any(word in t.path for word in args.only)]
+        baseline = {}
+        for target in targets:
+            for spec in target.specs:
+                recorded = traces(spec)
+                if isinstance(recorded, str):
+                    raise SystemExit(f"{target.path}:0: the unmutated module does not run: {recorded}")
+                baseline[f"{spec.module}:{spec.info.name}"] = recorded
+        recorded_at = time.perf_counter()
+        control = [run_control(t, bases[t.fixture], Path(tmp), baseline) for t in targets]
+        mutants = all_mutants(targets, bases)
+        sample = random.Random(args.seed).sample(mutants, min(args.sample or len(mutants), len(mutants)))
+        results = [(m, run_mutant(m, bases[m.target.fixture], Path(tmp), baseline)) for m in sample]
+        figures = {**score(results, bases), "generated": len(mutants), "seed": args.seed, "control_passes": not any(control),
+               "baseline_seconds": round(recorded_at - started, 1),
+               "seconds": round(time.perf_counter() - started, 1)}
     if args.json:
         print(json.dumps(figures, indent=2))
-    else:
-        print(f"mutation score: {len(caught)}/{len(MUTATIONS)} caught "
-              f"({100 * len(caught) / len(MUTATIONS):.0f}%), migration {figures['migrate_seconds']} s, "
-              f"total {figures['total_seconds']} s")
-        for name in survived:
-            print(f"  survived: {name}")
-        for name in broken:
-            print(f"  broken run: {name}")
-        print(f"  control (unmutated copy) passes: {figures['control_passes']}")
+        return 0
+    print(f"mutation score: {figures['killed']}/{figures['total']} killed ({100 * figures['score']:.0f}%), "
+          f"{len(mutants)} mutants generated, seed {args.seed}, {figures['seconds']} s")
+    for label in ("per_fixture", "per_operator"):
+        for key, row in figures[label].items():
+            print(f"  {label[4:]} {key}: {row['killed']}/{row['total']}")
+    for name, change in figures["survivor_changes"].items():
+        print(f"  survived: {name}: {change}")
     return 0
 
 

@@ -139,14 +139,15 @@ def _add_parity(root: Path, original: Path, outcome: Outcome) -> None:
     assert plan is not None
     clients = {c.path: c for c in outcome.scan.clients}
     targets = [
-        ParityTarget(provider=m.provider, old_module=m.source_module, new_module=m.target_module, cls=cls)
+        ParityTarget(provider=m.provider, old_module=m.source_module, new_module=m.target_module, cls=cls,
+                     source_path=m.source_path)
         for m in plan.moves
         if m.source_path in clients
         for cls in clients[m.source_path].classes
     ]
     if not targets:
         return
-    files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir).items()}
+    files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir, root).items()}
     try:
         files.update(record_baseline(original, targets, plan.tests_dir))
     except ParityError as exc:  # e.g. a broken user parity_scenarios.py: one line, not a traceback

@@ -36,6 +36,9 @@ class CaseSpec:
     class_info: dict[str, Any]
     tests_folder: str | None = None  # where `parity_scenarios.py` may live
     class_name: str | None = None  # defaults to the legacy class's name
+    reference: str | None = None  # "module:Class" of the original, when the class under test is another
+    root: str | None = None  # a folder put first on sys.path for this case (a mutant's copy, say)
+    facts: dict[str, Any] | None = None  # read from the legacy source (genmigrate.parity.facts)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,7 +93,7 @@ def user_scenarios(folder: Path, class_name: str) -> list[Scenario]:
 def case_scenarios(spec: CaseSpec) -> dict[str, Scenario]:
     """Derived scenarios, then the user's; a user scenario may not reuse a derived name."""
     info = spec.info
-    derived = scenarios_for(info, spec.provider)
+    derived = scenarios_for(info, spec.provider, spec.facts)
     extra = user_scenarios(Path(spec.tests_folder), info.name) if spec.tests_folder else []
     clash = {s.name for s in derived} & {s.name for s in extra}
     if clash:
@@ -103,4 +106,5 @@ def case_trace(spec: CaseSpec, scenario: Scenario) -> dict[str, Any]:
     """Run one scenario of the case in this process and return its trace."""
     aliases = tuple(m for m in (spec.legacy_module,) if m != spec.module)
     name = spec.class_name or spec.info.name
-    return {"class": spec.info.name, **run_scenario(spec.module, name, scenario, aliases)}
+    reference = tuple(spec.reference.split(":", 1)) if spec.reference else None
+    return {"class": spec.info.name, **run_scenario(spec.module, name, scenario, aliases, reference)}

@@ -1,21 +1,40 @@
-"""`genmigrate parity`: rerun a tree's generated parity tests, or compare a legacy/candidate pair."""
+"""`genmigrate parity`: rerun a tree's generated parity tests, or compare a legacy/candidate pair.
+
+Exit 0: same behaviour; 1: differences; 2: the check could not run (one `path:line: message`).
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from genmigrate.parity.compare import Difference
+from genmigrate.parity.compare import Difference, group
+from genmigrate.parity.deadline import SCENARIO_ENV
 
 
-def _show(found: list[Difference]) -> None:
-    for difference in found:
+def _show(found: list[Difference], as_json: bool, summary: dict[str, Any], notes: list[str]) -> None:
+    """Every difference grouped by cause (most telling first), then each scenario in full."""
+    groups = group(found)
+    if as_json:
+        click.echo(json.dumps({**summary, "groups": [g.to_json() for g in groups],
+                               "differences": [d.to_json() for d in found], "notes": notes}, indent=2))
+        return
+    for note in notes:
+        click.echo(note, err=True)
+    if groups:
+        click.echo(f"{len(groups)} distinct differences, most telling first:")
+    for item in groups:
+        click.echo(str(item))
+    for difference in sorted(found, key=lambda d: d.rank):
         click.echo(str(difference))
 
 
-def _run_tree(path: Path, tests_dir: str) -> int:
+def _run_tree(path: Path, tests_dir: str, as_json: bool) -> int:
     from genmigrate.parity.tests_render import ParityError, verify_parity
 
     try:
@@ -23,27 +42,32 @@ def _run_tree(path: Path, tests_dir: str) -> int:
     except ParityError as exc:
         click.echo(str(exc), err=True)
         return 2
-    _show(report.differences)
     for error in report.errors:
         click.echo(f"{path / tests_dir}:0: {error.splitlines()[0]}", err=True)
     if report.errors and not report.differences and report.failed == 0:
         return 2
-    click.echo(f"parity: {report.passed} passed, {report.failed} failed"
-               f"{', ' + str(len(report.differences)) + ' scenarios differ' if report.differences else ''}")
+    summary = {"passed": report.passed, "failed": report.failed, "differ": len(report.differences), "ok": report.ok}
+    _show(report.differences, as_json, summary, report.notes)
+    if not as_json:
+        click.echo(f"parity: {report.passed} passed, {report.failed} failed"
+                   f"{', ' + str(len(report.differences)) + ' scenarios differ' if report.differences else ''}")
     return 0 if report.ok else 1
 
 
-def _run_pair(root: Path, legacy: str, candidate: str) -> int:
+def _run_pair(root: Path, legacy: str, candidate: str, as_json: bool) -> int:
     from genmigrate.parity.pairs import ClassRef, PairError, compare_pair
 
     try:
-        count, found = compare_pair(root.resolve(), ClassRef.parse(legacy), ClassRef.parse(candidate))
+        result = compare_pair(root.resolve(), ClassRef.parse(legacy), ClassRef.parse(candidate))
     except PairError as exc:
         click.echo(str(exc), err=True)
         return 2
-    _show(found)
-    click.echo(f"parity: {count} scenarios, {len(found)} differ")
-    return 1 if found else 0
+    summary = {"legacy": legacy, "candidate": candidate, "scenarios": result.scenarios,
+               "differ": len(result.differences)}
+    _show(result.differences, as_json, summary, result.timeouts)
+    if not as_json:
+        click.echo(f"parity: {result.scenarios} scenarios, {len(result.differences)} differ")
+    return 1 if result.differences else 0
 
 
 @click.command("parity")
@@ -53,11 +77,17 @@ def _run_pair(root: Path, legacy: str, candidate: str) -> int:
 @click.option("--candidate", metavar="MODULE:CLASS", help="The class that must behave like --legacy.")
 @click.option("--root", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="Import root for --legacy/--candidate.")
-def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate: str | None, root: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the full structured report as JSON.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help=f"Seconds one scenario may run (default 30; also ${SCENARIO_ENV}).")
+def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate: str | None, root: Path,
+               as_json: bool, timeout: float | None) -> None:
     """Rerun PATH's generated parity tests, or compare --legacy with --candidate over derived scenarios.
 
     Exit 0: same behaviour; 1: differences; 2: the check could not run.
     """
+    if timeout is not None:
+        os.environ[SCENARIO_ENV] = str(timeout)
     if (legacy is None) != (candidate is None):
         click.echo("parity:0: --legacy and --candidate go together", err=True)
         sys.exit(2)
@@ -65,8 +95,8 @@ def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate:
         if not root.is_dir():
             click.echo(f"{root}:0: no such directory", err=True)
             sys.exit(2)
-        sys.exit(_run_pair(root, legacy, candidate))
+        sys.exit(_run_pair(root, legacy, candidate, as_json))
     if path is None or not path.is_dir():
         click.echo(f"{path or '.'}:0: {'no such directory' if path else 'give PATH or --legacy/--candidate'}", err=True)
         sys.exit(2)
-    sys.exit(_run_tree(path, tests_dir))
+    sys.exit(_run_tree(path, tests_dir, as_json))

@@ -12,9 +12,10 @@ import os
 import random
 import re
 import sys
+import sysconfig
 import time
 import types
-from collections.abc import Callable, ItemsView, Iterator, MutableMapping, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, Mapping, MutableMapping, ValuesView
 from typing import Any
 from unittest import mock
 
@@ -49,12 +50,16 @@ _DYNAMIC_SECRET = re.compile(r"^(?!AWS_)[A-Z0-9_]+_API_KEY$")
 
 
 _LIBRARY_ROOTS = tuple({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+                       | {os.path.realpath(p) for p in sysconfig.get_paths().values()}
                        | {os.path.dirname(os.path.dirname(os.path.realpath(__file__)))})
+_INSTALLED = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
 
 
 def is_library_file(path: str) -> bool:
-    """The standard library, an installed package or genmigrate: not the code under test."""
-    return os.path.realpath(path).startswith(_LIBRARY_ROOTS)
+    """The standard library, an installed package or genmigrate: not the code under test (a
+    virtualenv whose packages live elsewhere, through a symlink, still counts as installed)."""
+    real = os.path.realpath(path)
+    return real.startswith(_LIBRARY_ROOTS) or any(part in real for part in _INSTALLED)
 
 
 def _library_import_in_progress() -> bool:
@@ -79,10 +84,14 @@ class RecordingEnviron(MutableMapping[str, str]):
     """Stands in for `os.environ`; remembers which planted names were read, and answers any
     unknown `*_API_KEY` with a planted fake secret."""
 
-    def __init__(self, data: dict[str, str], watched: set[str]) -> None:
+    def __init__(self, data: dict[str, str], watched: set[str], absent: set[str] | None = None) -> None:
         self._data = data
         self._watched = watched
+        self._absent = absent or set()  # names a scenario removed: no planted fallback either
         self.read: set[str] = set()
+
+    def _planted(self, key: str) -> bool:
+        return key not in self._data and key not in self._absent and bool(_DYNAMIC_SECRET.match(key))
 
     def _note(self, key: str) -> None:
         if (key in self._watched or _DYNAMIC_SECRET.match(key)) and not _library_import_in_progress():
@@ -90,14 +99,14 @@ class RecordingEnviron(MutableMapping[str, str]):
 
     def __getitem__(self, key: str) -> str:
         self._note(key)
-        if key not in self._data and _DYNAMIC_SECRET.match(key):
+        if self._planted(key):
             return secret_value(key)
         return self._data[key]
 
     def __contains__(self, key: object) -> bool:
         if isinstance(key, str):
             self._note(key)
-            return key in self._data or bool(_DYNAMIC_SECRET.match(key))
+            return key in self._data or self._planted(key)
         return False
 
     def __setitem__(self, key: str, value: str) -> None:
@@ -123,19 +132,25 @@ class RecordingEnviron(MutableMapping[str, str]):
         return dict(self._data)
 
 
-def base_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+def base_environment(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The variables a run sees; a None in `extra` removes that variable."""
     data = {k: v for k, v in os.environ.items() if _KEPT.match(k)}
     data.update(_ISOLATION)
     data.update(PLANTED)
     data.update({name: secret_value(name) for name in PLANTED_SECRETS})
-    data.update(extra or {})
+    for name, value in (extra or {}).items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
     return data
 
 
 @contextlib.contextmanager
-def planted_environment(extra: dict[str, str] | None = None) -> Iterator[RecordingEnviron]:
+def planted_environment(extra: Mapping[str, str | None] | None = None) -> Iterator[RecordingEnviron]:
     data = base_environment(extra)
-    environ = RecordingEnviron(data, set(PLANTED) | set(PLANTED_SECRETS) | set(extra or {}))
+    absent = {name for name, value in (extra or {}).items() if value is None}
+    environ = RecordingEnviron(data, set(PLANTED) | set(PLANTED_SECRETS) | set(extra or {}), absent)
     with mock.patch.object(os, "environ", environ):
         yield environ
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from genmigrate.config import Config
 from genmigrate.model import ClassInfo
+from genmigrate.parity.cases import CaseSpec
 from genmigrate.parity.classinfo import ClassInfoError, class_info
 from genmigrate.parity.compare import Difference, differences
+from genmigrate.parity.deadline import timeout_line
+from genmigrate.parity.facts import module_facts
+from genmigrate.parity.harness import ParityCase
+from genmigrate.parity.worker import WorkerError
 from genmigrate.parity.offline import seed_tiktoken_cache
-from genmigrate.parity.runner import run_scenario
-from genmigrate.parity.scenarios import scenarios_for
 
 
 class PairError(Exception):
@@ -60,15 +65,44 @@ def legacy_info(root: Path, ref: ClassRef) -> tuple[ClassInfo, str]:
         raise PairError(str(exc)) from None
 
 
-def compare_pair(root: Path, legacy: ClassRef, candidate: ClassRef) -> tuple[int, list[Difference]]:
-    """(number of scenarios run, every behaviour difference of `candidate` from `legacy`)."""
+@dataclass
+class PairResult:
+    scenarios: int
+    differences: list[Difference]
+    timeouts: list[str]  # one line each: class, scenario, last request seen
+
+
+def _traces(spec: CaseSpec) -> dict[str, dict[str, Any]]:
+    """Every scenario's trace of one side, each run in a fork of the shared isolated worker."""
+    case = ParityCase.from_spec(spec)
+    try:
+        return {name: case.fetch(name) for name in case.scenario_names()}
+    except WorkerError as exc:  # a side that cannot run: one line, the cause named
+        where = spec.module.replace(".", "/") + ".py"
+        raise PairError(f"{where}:1: {str(exc).strip().splitlines()[-1]}") from None
+
+
+def compare_pair(root: Path, legacy: ClassRef, candidate: ClassRef) -> PairResult:
+    """Every behaviour difference of `candidate` from `legacy`, over the scenarios derived from
+    `legacy`. Both sides run in forks of the shared worker (nothing one imports or caches reaches
+    the other or a later scenario); the candidate's inputs are computed with the legacy class."""
     seed_tiktoken_cache()
     info, provider = legacy_info(root, legacy)
     _module_path(root, candidate.module)
-    found: list[Difference] = []
-    scenarios = scenarios_for(info, provider)
-    for scenario in scenarios:
-        expected = {"class": info.name, **run_scenario(legacy.module, legacy.name, scenario)}
-        got = {"class": info.name, **run_scenario(candidate.module, candidate.name, scenario)}
-        found += differences(scenario.name, expected, got, info.name)
-    return len(scenarios), found
+    facts = module_facts(_module_path(root, legacy.module), [legacy.name]).get(legacy.name, {})
+    shared = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info),
+              "facts": facts}
+    progress(f"parity: recording {legacy.module}:{legacy.name}")
+    expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, **shared))
+    progress(f"parity: running {candidate.module}:{candidate.name}")
+    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name,
+                           reference=f"{legacy.module}:{legacy.name}", **shared))
+    found = [d for name in expected for d in differences(name, expected[name], got.get(name), info.name)]
+    timeouts = [line for trace in [*expected.values(), *got.values()] if (line := timeout_line(trace))]
+    return PairResult(len(expected), found, timeouts)
+
+
+def progress(line: str) -> None:
+    """Which class is being recorded, on a terminal only (a pipe gets results alone)."""
+    if sys.stderr.isatty():
+        print(line, file=sys.stderr, flush=True)

@@ -12,10 +12,11 @@ from types import ModuleType
 from typing import Any
 
 from genmigrate.parity.canned import Reply, Request, Responder
+from genmigrate.parity.deadline import ScenarioTimeout, deadline, scenario_seconds
 from genmigrate.parity.environment import planted_environment, recorded_sleeps, redacted_logs
 from genmigrate.parity.errors import responder_for
 from genmigrate.parity.intercept import intercept
-from genmigrate.parity.trace import Normaliser, is_stream, request_trace
+from genmigrate.parity.trace import Normaliser, is_stream, redact, request_trace
 
 
 class ParityNetworkError(RuntimeError):
@@ -32,24 +33,56 @@ class Failed:
 FAILED = Failed()
 
 
+class ModuleImportError(Exception):
+    """The module under test does not import; str() says why in one line. `missing` names the
+    package when the cause is an SDK that is not installed here."""
+
+    def __init__(self, message: str, missing: str | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+def import_module(name: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").split(".")[0]
+        if top and top != name.split(".")[0]:
+            raise ModuleImportError(f"parity skipped: package '{top}' is not installed", top) from None
+        raise ModuleImportError(f"{name} does not import: ModuleNotFoundError: {exc}") from None
+    except Exception as exc:  # the code under test's import: any failure is its own report
+        raise ModuleImportError(f"{name} does not import: {type(exc).__name__}: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
     mode: str  # a reply mode from genmigrate.parity.errors.MODES
     steps: Callable[[Probe], None]
     description: str = ""
-    env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str | None] = field(default_factory=dict)  # None: the variable is absent
 
 
 class Probe:
-    """What a scenario's steps drive: the class under test, with every outcome recorded."""
+    """What a scenario's steps drive: the class under test, with every outcome recorded.
 
-    def __init__(self, module: ModuleType, cls: type, loop: asyncio.AbstractEventLoop, modules: tuple[str, ...]):
+    `reference` is the original (legacy) class: scenarios compute inputs with it (the api_kwargs
+    its `convert_inputs_to_api_kwargs` produces, say) so that a broken step of the class under test
+    does not hide what its later steps do. Work done for the reference is never recorded.
+    """
+
+    def __init__(self, module: ModuleType, cls: type, loop: asyncio.AbstractEventLoop, modules: tuple[str, ...],
+                 reference: type | None = None, reference_module: ModuleType | None = None,
+                 environ: Any = None, renames: dict[str, str] | None = None):
         self.module = module
         self.cls = cls
         self.loop = loop
+        self.reference = reference if reference is not None else cls
+        self.reference_module = reference_module if reference_module is not None else module
         self.events: list[dict[str, Any]] = []
-        self.normaliser = Normaliser(modules, self._drain_async)
+        self.normaliser = Normaliser(modules, self._drain_async, renames or {})
+        self._environ = environ
+        self._quiet = 0
 
     def _drain_async(self, stream: Any) -> list[Any]:
         async def collect() -> list[Any]:
@@ -64,7 +97,59 @@ class Probe:
         return self.loop.run_until_complete(collect())
 
     def note(self, event: dict[str, Any]) -> None:
-        self.events.append(event)
+        if not self._quiet:
+            self.events.append(event)
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Nothing done inside is recorded: no step, request, sleep or env read."""
+        read = set(self._environ.read) if self._environ is not None else set()
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+            if self._environ is not None and not self._quiet:
+                self._environ.read.clear()
+                self._environ.read.update(read)
+
+    def silently(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`fn(*args, **kwargs)` (awaited when it returns an awaitable), unrecorded; FAILED if it raises."""
+        with self.quiet():
+            try:
+                value = fn(*args, **kwargs)
+                if inspect.isawaitable(value):
+                    value = self.loop.run_until_complete(_await(value))
+                return value
+            except Exception:
+                return FAILED
+
+    def fresh(self, **kwargs: Any) -> Any:
+        """A new instance of the class under test, constructed unrecorded (FAILED if that raises)."""
+        return self.silently(self.cls, **kwargs)
+
+    def on_fresh(self, label: str, method: str, *args: Any, consume: bool = False, init: dict[str, Any] | None = None,
+                 **kwargs: Any) -> Any:
+        """Step `label`: `method` of a fresh instance (built with `init`); a constructor failure is
+        recorded as this step's."""
+        try:
+            instance = self.cls(**(init or {}))
+        except Exception as exc:
+            self.note({"step": label, "construct": self.normaliser.exception(exc)})
+            return FAILED
+        if not hasattr(instance, method):
+            self.note({"step": label, "missing": method})
+            return FAILED
+        return self.step(label, getattr(instance, method), *args, consume=consume, **kwargs)
+
+    def by_reference(self, method: str, *args: Any, init: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """What the original class's `method` returns on a fresh instance (built with `init`),
+        unrecorded (FAILED if it raises)."""
+        with self.quiet():
+            instance = self.silently(self.reference, **(init or {}))
+            if instance is FAILED or not hasattr(instance, method):
+                return FAILED
+            return self.silently(getattr(instance, method), *args, **kwargs)
 
     def step(self, label: str, fn: Callable[..., Any], *args: Any, consume: bool = False, **kwargs: Any) -> Any:
         """Call `fn`, awaiting it if it is a coroutine; record what it returned or raised.
@@ -115,23 +200,50 @@ def _event_loop() -> Iterator[asyncio.AbstractEventLoop]:
 
 
 def run_scenario(module_name: str, class_name: str, scenario: Scenario,
-                 aliases: tuple[str, ...] = ()) -> dict[str, Any]:
+                 aliases: tuple[str, ...] = (), reference: tuple[str, str] | None = None) -> dict[str, Any]:
     """The trace of `scenario` against `module_name.class_name`: ordered events (requests, sleeps,
     steps with their results), then the planted environment variables the run read.
 
     `aliases`: other module names whose types count as the module under test (the legacy path).
+    `reference`: (module, class) of the original class scenarios compute their inputs with
+    (default: the class under test itself); a class renamed from it reads as its original name.
     """
     probe_ref: list[Probe] = []
+    seconds = scenario_seconds()  # read before the planted environment replaces os.environ
     with planted_environment(scenario.env) as environ, _event_loop() as loop, redacted_logs(), \
             intercept(_recording(responder_for(scenario.mode), probe_ref)) as log:
-        module = importlib.import_module(module_name)
-        cls = getattr(module, class_name)
-        probe = Probe(module, cls, loop, (module_name, *aliases))
+        try:
+            module = import_module(module_name)
+        except ModuleImportError as exc:
+            if not scenario.env or exc.missing:
+                raise
+            # the scenario's own variables make the module fail at import: that is its behaviour
+            return {"scenario": scenario.name, "replies": scenario.mode, "env_read": [],
+                    "events": [{"step": "import", "raised": redact(str(exc).replace(module_name, "<module>"))}]}
+        cls = getattr(module, class_name, None)
+        if cls is None:
+            raise ModuleImportError(f"{module_name} has no class {class_name}")
+        ref_module = import_module(reference[0]) if reference else module
+        ref_cls = getattr(ref_module, reference[1]) if reference else cls
+        renames = {class_name: ref_cls.__name__} if ref_cls.__name__ != class_name else {}
+        probe = Probe(module, cls, loop, (module_name, *aliases), ref_cls, ref_module, environ, renames)
         probe_ref.append(probe)
         environ.read.clear()
-        with recorded_sleeps(lambda seconds: probe.note({"sleep": round(seconds, 3)})):
-            scenario.steps(probe)
+        timed_out = _run_steps(scenario, probe, seconds)
     if log.blocked:
         raise ParityNetworkError(f"scenario {scenario.name} opened real connections: {', '.join(log.blocked)}")
-    return {"scenario": scenario.name, "replies": scenario.mode, "events": probe.events,
-            "env_read": sorted(environ.read)}
+    trace = {"scenario": scenario.name, "replies": scenario.mode, "events": probe.events,
+             "env_read": sorted(environ.read)}
+    return {**trace, "timed_out": timed_out} if timed_out else trace
+
+
+def _run_steps(scenario: Scenario, probe: Probe, seconds: float) -> dict[str, Any] | None:
+    """Run the steps under the scenario deadline; on expiry, what the timeout is reported with."""
+    try:
+        with deadline(seconds), recorded_sleeps(lambda s: probe.note({"sleep": round(s, 3)})):
+            scenario.steps(probe)
+    except ScenarioTimeout:
+        requests = [e["request"] for e in probe.events if "request" in e]
+        last = f"{requests[-1]['method']} {requests[-1]['host']}{requests[-1]['path']}" if requests else None
+        return {"last_request": last}  # the deadline itself stays out: traces do not depend on it
+    return None

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from genmigrate.model import ClassInfo, MethodInfo
+from genmigrate.parity.derived import PROMPT, derived_scenarios
 from genmigrate.parity.runner import FAILED, Probe, Scenario
 from genmigrate.parity.trace import SECRET_PREFIX
 
-PROMPT = "What is behavioural parity?"
 MESSAGES = [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": PROMPT}]
 IMAGE_URL = "https://example.com/parity.png"
 ERROR_MODES = ("bad_request", "unauthorized", "not_found", "rate_limited", "rate_limited_then_ok", "server_error",
@@ -101,41 +101,60 @@ def construction_scenarios(info: ClassInfo) -> list[Scenario]:
             Scenario("pickle_roundtrip", "ok", pickled, "pickle and unpickle a fresh instance")]
 
 
-def _model_type(p: Probe, name: str) -> Any:
-    holder = getattr(p.module, "ModelType", None)
-    if holder is None:
+def framework_model_type(p: Probe, name: str) -> Any:
+    """The framework's own `ModelType` member: the same object to both sides, never a look-alike
+    the module under test defines (a candidate that rejects the framework's enum must show)."""
+    try:
         holder = importlib.import_module("adalflow.core.types").ModelType
+    except ImportError:
+        holder = getattr(p.reference_module, "ModelType", None) or p.module.ModelType
     return getattr(holder, name)
 
 
-def _convert(p: Probe, input_value: Any, model_kwargs: dict[str, Any], kind: str) -> Any:
-    instance = p.construct()
-    if instance is FAILED:
-        return FAILED, FAILED
-    api_kwargs = p.step("convert_inputs_to_api_kwargs", instance.convert_inputs_to_api_kwargs, input=input_value,
-                        model_kwargs=model_kwargs, model_type=_model_type(p, kind))
-    return instance, api_kwargs
+def _fallback_kwargs(provider: str, input_value: Any, model_kwargs: dict[str, Any], kind: str) -> dict[str, Any]:
+    key = "input" if kind == "EMBEDDER" else "messages"
+    value = input_value if kind == "EMBEDDER" else [{"role": "user", "content": input_value}]
+    return {**model_kwargs, key: value}
+
+
+def _convert(p: Probe, input_value: Any, model_kwargs: dict[str, Any], kind: str,
+             init: dict[str, Any] | None = None) -> Any:
+    """Record the conversion on a fresh instance; return the api_kwargs the *original* class
+    produces for the same input (the class under test's own when the original's fails), so the
+    call step runs whatever the conversion did."""
+    kwargs = {"input": input_value, "model_kwargs": model_kwargs, "model_type": framework_model_type(p, kind)}
+    own = p.on_fresh("convert_inputs_to_api_kwargs", "convert_inputs_to_api_kwargs", init=init, **kwargs)
+    given = p.by_reference("convert_inputs_to_api_kwargs", init=init, **kwargs)
+    return given if given is not FAILED else own
+
+
+def model_steps(p: Probe, provider: str, kind: str, is_async: bool, stream: bool, drain: bool = False,
+                init: dict[str, Any] | None = None) -> None:
+    """convert, call/acall, parse: each step on a fresh instance (built with `init`), each run even
+    when an earlier one failed. With `drain`, the call's returned stream is read to the end instead
+    (what a caller iterating it directly sees), and nothing is parsed."""
+    model_kwargs = {"model": model_for(provider), **({"stream": True} if stream else {})}
+    input_value: Any = ["alpha", "beta"] if kind == "EMBEDDER" else PROMPT
+    api_kwargs = _convert(p, input_value, model_kwargs, kind, init)
+    if api_kwargs is FAILED:
+        api_kwargs = _fallback_kwargs(provider, input_value, model_kwargs, kind)
+    method = "acall" if is_async else "call"
+    call_kwargs = {"api_kwargs": api_kwargs, "model_type": framework_model_type(p, kind)}
+    response = p.on_fresh(method, method, consume=drain, init=init, **call_kwargs)
+    if drain:
+        return
+    if response is FAILED:  # parse what the original's call returns instead
+        response = p.by_reference(method, init=init, **call_kwargs)
+    parser = "parse_embedding_response" if kind == "EMBEDDER" else "parse_chat_completion"
+    if response is not FAILED and hasattr(p.reference, parser):
+        p.on_fresh(parser, parser, response, init=init)
 
 
 def _model_call(provider: str, kind: str, is_async: bool, stream: bool,
                 drain: bool = False) -> Callable[[Probe], None]:
-    """convert -> call/acall -> parse; with `drain`, the call's returned stream is read to the end
-    instead (what a caller iterating it directly sees), and nothing is parsed."""
-
     def steps(p: Probe) -> None:
-        model_kwargs = {"model": model_for(provider), **({"stream": True} if stream else {})}
-        input_value: Any = ["alpha", "beta"] if kind == "EMBEDDER" else PROMPT
-        instance, api_kwargs = _convert(p, input_value, model_kwargs, kind)
-        if api_kwargs is FAILED:
-            return
-        method = instance.acall if is_async else instance.call
-        response = p.step("acall" if is_async else "call", method, api_kwargs=api_kwargs,
-                          model_type=_model_type(p, kind), consume=drain)
-        if response is FAILED or drain:
-            return
-        parser = "parse_embedding_response" if kind == "EMBEDDER" else "parse_chat_completion"
-        if hasattr(instance, parser):
-            p.step(parser, getattr(instance, parser), response)
+        p.construct()
+        model_steps(p, provider, kind, is_async, stream, drain)
 
     return steps
 
@@ -161,7 +180,12 @@ def model_client_scenarios(info: ClassInfo, provider: str) -> list[Scenario]:
         Scenario("acall_llm_stream_drained", "ok", _model_call(provider, "LLM", True, True, drain=True)),
         Scenario("call_embedder", "ok", _model_call(provider, "EMBEDDER", False, False)),
         Scenario("acall_embedder", "ok", _model_call(provider, "EMBEDDER", True, False)),
+        Scenario("convert_empty_prompt", "ok", _convert_only(provider, "", {}, "LLM")),
+        Scenario("convert_empty_messages", "ok", _convert_only(provider, [], {}, "LLM")),
+        Scenario("convert_single_embedder_input", "ok", _convert_only(provider, "alpha", {}, "EMBEDDER")),
     ]
+    out += [Scenario(f"call_embedder_{mode}", mode, _model_call(provider, "EMBEDDER", False, False))
+            for mode in ("bad_request", "server_error", "timeout")]
     out += [Scenario(f"call_llm_{mode}", mode, _model_call(provider, "LLM", False, False)) for mode in ERROR_MODES]
     out += [Scenario(f"acall_llm_{mode}", mode, _model_call(provider, "LLM", True, False))
             for mode in ASYNC_ERROR_MODES]
@@ -173,15 +197,47 @@ _PROTOCOL_METHODS = {"call", "acall", "convert_inputs_to_api_kwargs", "parse_cha
                      "to_dict", "from_dict"}
 
 
-def _method_call(method: MethodInfo, provider: str, settings: bool = True) -> Callable[[Probe], None]:
+def _method_call(method: MethodInfo, provider: str, settings: bool = True,
+                 extra: dict[str, Any] | None = None) -> Callable[[Probe], None]:
     def steps(p: Probe) -> None:
         instance = p.construct()
         if instance is FAILED:
             return
-        kwargs = representative_kwargs(method, provider, stream=method.is_generator, settings=settings)
+        kwargs = {**representative_kwargs(method, provider, stream=method.is_generator, settings=settings),
+                  **(extra or {})}
         p.step(method.name, getattr(instance, method.name), consume=True, **kwargs)
 
     return steps
+
+
+_CONTENT = ("messages", "prompt", "query", "text", "input", "content", "message", "question", "texts")
+
+
+def _primary(info: ClassInfo, provider: str) -> Any:
+    """The class's main operation, run on an instance a scenario built: convert + call for a
+    ModelClient, else the first public method taking content (messages, prompt, ...)."""
+    if info.protocol == "modelclient":
+        return lambda p, instance, init: model_steps(p, provider, "LLM", False, False, init=init)
+    methods = [m for m in _public(info).values() if m.name not in _PROTOCOL_METHODS and not m.is_async]
+    chosen = next((m for m in methods if any(q in _CONTENT for q in m.params)), methods[0] if methods else None)
+
+    def primary(p: Probe, instance: Any, init: dict[str, Any]) -> None:
+        if chosen is not None and hasattr(instance, chosen.name):
+            kwargs = representative_kwargs(chosen, provider, stream=chosen.is_generator)
+            p.step(chosen.name, getattr(instance, chosen.name), consume=True, **kwargs)
+
+    return primary
+
+
+def _input_shapes(method: MethodInfo, provider: str) -> list[Scenario]:
+    """Empty content, and messages carrying images, for methods that take content."""
+    out = [Scenario(f"{method.name}_empty_{q}", "ok", _method_call(method, provider, extra={q: [] if q in (
+        "messages", "texts") else ""})) for q in method.params if q in _CONTENT]
+    if "messages" in method.params:
+        images = [{"role": "user", "content": PROMPT, "images": [IMAGE_URL]}]
+        out.append(Scenario(f"{method.name}_image_messages", "ok", _method_call(method, provider,
+                                                                                 extra={"messages": images})))
+    return out
 
 
 def method_scenarios(info: ClassInfo, provider: str, skip: set[str]) -> list[Scenario]:
@@ -194,15 +250,24 @@ def method_scenarios(info: ClassInfo, provider: str, skip: set[str]) -> list[Sce
             out.append(Scenario(f"{name}_defaults", "ok", _method_call(method, provider, settings=False),
                                 "only the content arguments: the method's own defaults apply"))
         out += [Scenario(f"{name}_{mode}", mode, _method_call(method, provider)) for mode in WRAPPER_ERROR_MODES]
+        out += _input_shapes(method, provider)
     return out
 
 
-def scenarios_for(info: ClassInfo, provider: str) -> list[Scenario]:
-    """Every derived scenario for the class; names are unique and stable (they key the snapshots)."""
+def scenarios_for(info: ClassInfo, provider: str, facts: dict[str, Any] | None = None) -> list[Scenario]:
+    """Every derived scenario for the class; names are unique and stable (they key the snapshots).
+    `facts` (from the legacy source) add constructor, env, branch, function and serialisation ones."""
     out = construction_scenarios(info)
     if info.protocol == "modelclient":
         out += model_client_scenarios(info, provider)
         out += method_scenarios(info, provider, _PROTOCOL_METHODS)
     else:
         out += method_scenarios(info, provider, set())
-    return out
+    if facts:
+        out += derived_scenarios(info, facts, _primary(info, provider),
+                                 lambda method, extra: _method_call(method, provider, extra=extra),
+                                 lambda name: _argument(name, provider, False))
+    unique: dict[str, Scenario] = {}
+    for scenario in out:
+        unique.setdefault(scenario.name, scenario)
+    return list(unique.values())

@@ -23,6 +23,8 @@ from syrupy.extensions.amber import AmberDataSerializer
 from genmigrate import children, progress
 from genmigrate.model import ClassInfo
 from genmigrate.parity.compare import Difference, differences
+from genmigrate.parity.deadline import timeout_line
+from genmigrate.parity.facts import module_facts
 from genmigrate.parity.harness import REPORT_ENV
 from genmigrate.parity.offline import tiktoken_cache_dir
 
@@ -36,6 +38,7 @@ class ParityTarget:
     old_module: str  # "api.openai_client"
     new_module: str  # "api.components.generator.providers.openai_generator"
     cls: ClassInfo
+    source_path: str = ""  # the legacy module, relative to the root: facts for scenarios are read there
 
 
 @dataclass
@@ -45,6 +48,7 @@ class ParityReport:
     failed: int = 0
     differences: list[Difference] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # problems that are not behaviour differences
+    notes: list[str] = field(default_factory=list)  # one line each: a skipped module, a timed-out scenario
     output: str = ""  # pytest's output, secrets already redacted by the traces
 
 
@@ -63,29 +67,51 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def _case(target: ClassInfo, module: str, legacy_module: str) -> dict[str, Any]:
-    info = json.dumps(dataclasses.asdict(target), sort_keys=True)
+def _json_literal(value: Any) -> str:
+    return f"__import__('json').loads({json.dumps(json.dumps(value, sort_keys=True))})"
+
+
+def _case(target: ClassInfo, module: str, legacy_module: str, facts: dict[str, Any]) -> dict[str, Any]:
     return {"class_name": target.name, "module": module, "legacy_module": legacy_module,
             "constant": _snake(target.name).upper(), "test_name": f"test_{_snake(target.name)}_parity",
-            "class_info": f"__import__('json').loads({json.dumps(info)})"}
+            "class_info": _json_literal(dataclasses.asdict(target)), "facts": _json_literal(facts)}
 
 
-def _render(targets: Sequence[ParityTarget], tests_dir: str, use_legacy: bool) -> dict[str, str]:
+def target_facts(root: Path | None, targets: Sequence[ParityTarget]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(legacy module, class) -> the facts read from the legacy source; the module's functions go
+    with the first of its classes."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    by_path: dict[str, list[ParityTarget]] = {}
+    for target in targets:
+        if root is not None and target.source_path:
+            by_path.setdefault(target.source_path, []).append(target)
+    for path, group in by_path.items():
+        facts = module_facts(root / path, [t.cls.name for t in group]) if root and (root / path).is_file() else {}
+        out.update({(t.old_module, t.cls.name): facts.get(t.cls.name, {}) for t in group})
+    return out
+
+
+def _render(targets: Sequence[ParityTarget], tests_dir: str, use_legacy: bool,
+            root: Path | None = None) -> dict[str, str]:
     by_provider: dict[str, list[ParityTarget]] = {}
     for target in targets:
         by_provider.setdefault(target.provider, []).append(target)
     out = {}
     template = _environment().get_template(TEMPLATE)
+    facts = target_facts(root, targets)
     for provider, group in sorted(by_provider.items()):
-        cases = [_case(t.cls, t.old_module if use_legacy else t.new_module, t.old_module) for t in group]
+        cases = [_case(t.cls, t.old_module if use_legacy else t.new_module, t.old_module,
+                       facts.get((t.old_module, t.cls.name), {})) for t in group]
         path = f"{tests_dir.strip('/')}/test_{re.sub(r'[^a-z0-9_]', '_', provider.lower())}_parity.py"
         out[path] = template.render(provider=provider, cases=cases)
     return out
 
 
-def render_parity_tests(targets: Sequence[ParityTarget], tests_dir: str = "tests/parity") -> dict[str, str]:
-    """Relative posix path -> text of the generated test modules (one per provider)."""
-    return _render(targets, tests_dir, use_legacy=False)
+def render_parity_tests(targets: Sequence[ParityTarget], tests_dir: str = "tests/parity",
+                        root: Path | None = None) -> dict[str, str]:
+    """Relative posix path -> text of the generated test modules (one per provider); with `root`,
+    the scenarios also come from facts read in each target's legacy source."""
+    return _render(targets, tests_dir, use_legacy=False, root=root)
 
 
 def _pytest(cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Path) -> subprocess.CompletedProcess[str]:
@@ -107,7 +133,7 @@ def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str 
     with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
         work = Path(tmp)
         (work / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-        for rel, text in _render(targets, tests_dir, use_legacy=True).items():
+        for rel, text in _render(targets, tests_dir, use_legacy=True, root=root).items():
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             (work / rel).write_text(text, encoding="utf-8")
         user = root / tests_dir / "parity_scenarios.py"
@@ -151,15 +177,27 @@ def _load_expected(folder: Path) -> dict[tuple[str, str], Any]:
     return out
 
 
+def _rows(report: Path) -> list[dict[str, Any]]:
+    if not report.is_file():
+        return []
+    return [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def _load_got(report: Path) -> dict[tuple[str, str], Any]:
     """Traces by (class, scenario); raises ParityError when `parity_scenarios.py` is broken."""
-    if not report.is_file():
-        return {}
-    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _rows(report)
     broken = [row["user_error"] for row in rows if "user_error" in row]
     if broken:
         raise ParityError(broken[0])
-    return {(row["class"], row["scenario"]): row for row in rows}
+    return {(row["class"], row["scenario"]): row for row in rows if "scenario" in row}
+
+
+def report_notes(report: Path) -> list[str]:
+    """One line per module whose parity was skipped (its SDK missing here) and per timed-out scenario."""
+    rows = _rows(report)
+    skipped = {f"{row['module'].replace('.', '/')}.py: {row['skipped']}" for row in rows if "skipped" in row}
+    timeouts = [line for row in rows if "scenario" in row and (line := timeout_line(row))]
+    return [*sorted(skipped), *timeouts]
 
 
 _SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors)")
@@ -175,6 +213,7 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity") -> ParityReport:
         with progress.counting("parity cases verified", lambda: _rows(report)):
             result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report)
         got = _load_got(report)
+        notes = report_notes(report)
     counts = {kind: int(n) for n, kind in _SUMMARY.findall(result.stdout.splitlines()[-1] if result.stdout else "")}
     expected = _load_expected(folder)
     found = [d for key in sorted(got) for d in differences(key[1], expected.get(key), got[key], key[0])]
@@ -182,5 +221,5 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity") -> ParityReport:
     if result.returncode == 1 and not found:
         errors.append(f"parity tests failed without a trace difference:\n{_tail(result)}")
     return ParityReport(ok=result.returncode == 0 and not found, passed=counts.get("passed", 0),
-                        failed=counts.get("failed", 0), differences=found, errors=errors,
+                        failed=counts.get("failed", 0), differences=found, errors=errors, notes=notes,
                         output=result.stdout + result.stderr)

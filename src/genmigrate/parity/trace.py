@@ -97,9 +97,11 @@ class Normaliser:
     Streams nested in a value are drained (sync by iteration, async through `drain_async`).
     """
 
-    def __init__(self, modules: tuple[str, ...], drain_async: Callable[[Any], list[Any]]) -> None:
+    def __init__(self, modules: tuple[str, ...], drain_async: Callable[[Any], list[Any]],
+                 renames: Mapping[str, str] | None = None) -> None:
         self._modules = tuple(sorted(modules, key=len, reverse=True))
         self._drain_async = drain_async
+        self._renames = dict(renames or {})  # class under test -> the original's name (an intended rename)
 
     def type_name(self, tp: type) -> str:
         module = tp.__module__
@@ -107,12 +109,17 @@ class Normaliser:
             if module == name or module.startswith(name + "."):
                 module = "<module>" + module[len(name):]
                 break
-        return f"{module}.{tp.__qualname__}"
+        qualname = tp.__qualname__
+        if module.startswith("<module>") and qualname in self._renames:
+            qualname = self._renames[qualname]
+        return f"{module}.{qualname}"
 
     def exception(self, exc: BaseException) -> dict[str, Any]:
         message = str(exc)
         for name in self._modules:
             message = message.replace(name, "<module>")
+        for new, old in self._renames.items():
+            message = re.sub(rf"\b{re.escape(new)}\b", old, message)
         return {"raised": self.type_name(type(exc)), "message": redact(message)}
 
     def value(self, value: Any, depth: int = 0) -> Any:

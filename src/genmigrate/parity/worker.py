@@ -16,24 +16,26 @@ Requests and replies are JSON lines on the worker's stdin and stdout.
 from __future__ import annotations
 
 import atexit
-import gc
 import importlib
 import json
 import os
-import selectors
+import select
+import signal
 import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 import genmigrate
 from genmigrate.parity.cases import CaseSpec, UserScenarioError, case_scenarios, case_trace
+from genmigrate.parity.deadline import CASE_ENV, SCENARIO_ENV, case_seconds, scenario_seconds
 from genmigrate.parity.environment import base_environment, planted_environment, redacted_logs
 from genmigrate.parity.errors import responder_for
+from genmigrate.parity.forks import forked, timed_out
 from genmigrate.parity.intercept import intercept
+from genmigrate.parity.runner import ModuleImportError
 from genmigrate.parity.trace import redact
 from genmigrate.parity.warmup import Mark, forget_application, merge, replay, share_botocore_data
 
@@ -47,10 +49,25 @@ class WorkerError(RuntimeError):
 # --- worker side -------------------------------------------------------------------------------
 
 
+def _use_root(spec: CaseSpec) -> None:
+    if spec.root and (not sys.path or sys.path[0] != spec.root):
+        sys.path.insert(0, spec.root)
+
+
+def _scenario_limit() -> float:
+    """Past the scenario's own deadline (raised inside it), the child is killed."""
+    return 2 * scenario_seconds() + 10
+
+
+def _forked(fn: Any, requests: list[dict[str, Any]], jobs: int) -> list[Reply]:
+    return forked(fn, requests, jobs, _scenario_limit())
+
+
 def _preload(spec: CaseSpec) -> None:
     """Import the module under test afresh (and with it the SDKs it needs), with the planted
     environment: every scenario of the module's classes forks from this state."""
     forget_application()
+    _use_root(spec)
     try:
         with planted_environment(), redacted_logs(), intercept(responder_for("ok")):
             importlib.import_module(spec.module)
@@ -61,6 +78,7 @@ def _preload(spec: CaseSpec) -> None:
 
 def _answer(request: dict[str, Any]) -> Reply:
     spec = CaseSpec(**request["case"])
+    _use_root(spec)
     try:
         scenarios = case_scenarios(spec)
         if request["op"] == "names":
@@ -71,58 +89,10 @@ def _answer(request: dict[str, Any]) -> Reply:
         return {"trace": case_trace(spec, scenario)}
     except UserScenarioError as exc:
         return {"error": str(exc), "user": True}
+    except ModuleImportError as exc:
+        return {"error": redact(str(exc)), "missing": exc.missing}
     except Exception:
         return {"error": redact(traceback.format_exc())}
-
-
-def _child(fn: Callable[[dict[str, Any]], Reply], request: dict[str, Any], write: int) -> None:
-    """In a forked child: answer, write, and leave without running the parent's exit hooks."""
-    mark = Mark()
-    try:
-        payload = json.dumps({**fn(request), "learned": mark.learned()})
-    except BaseException:  # noqa: BLE001 - whatever happens, the parent must get an answer
-        payload = json.dumps({"error": redact(traceback.format_exc())})
-    with os.fdopen(write, "w", encoding="utf-8") as out:
-        out.write(payload)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
-
-
-def _forked(fn: Callable[[dict[str, Any]], Reply], requests: list[dict[str, Any]], jobs: int) -> list[Reply]:
-    """`fn` on each request, each in its own forked child, up to `jobs` at a time (in order, in
-    this process, where fork does not exist)."""
-    if not hasattr(os, "fork"):
-        return [fn(r) for r in requests]
-    gc.freeze()  # the children's collections then leave the shared pages alone (far less copying)
-    results: list[Reply] = [{} for _ in requests]
-    running: dict[int, tuple[int, int, list[bytes]]] = {}  # read fd -> (pid, request index, data)
-    queue = list(range(len(requests)))
-    with selectors.DefaultSelector() as selector:
-        while queue or running:
-            while queue and len(running) < jobs:
-                index = queue.pop(0)
-                read, write = os.pipe()
-                pid = os.fork()
-                if pid == 0:
-                    os.close(read)
-                    _child(fn, requests[index], write)
-                os.close(write)
-                running[read] = (pid, index, [])
-                selector.register(read, selectors.EVENT_READ)
-            for key, _ in selector.select():
-                pid, index, data = running[key.fd]
-                chunk = os.read(key.fd, 1 << 16)
-                if chunk:
-                    data.append(chunk)
-                    continue
-                selector.unregister(key.fd)
-                os.close(key.fd)
-                del running[key.fd]
-                _, status = os.waitpid(pid, 0)
-                raw = b"".join(data)
-                results[index] = json.loads(raw) if raw else {"error": f"scenario process died (status {status})"}
-    return results
 
 
 def _key(request: dict[str, Any]) -> str:
@@ -172,6 +142,7 @@ class _CaseProcess:
 
     def __init__(self, spec: CaseSpec, jobs: int) -> None:
         self.module = spec.module
+        self.key = (spec.module, spec.root)
         down_read, down_write = os.pipe()
         up_read, up_write = os.pipe()
         self.pid = os.fork()
@@ -190,10 +161,21 @@ class _CaseProcess:
         self._replies = os.fdopen(up_read, encoding="utf-8")
 
     def ask(self, request: dict[str, Any]) -> Reply:
+        """Its answer; a process that does not answer within the case deadline is killed (and
+        answered for: `alive` turns False and the next request gets a new process)."""
         self._requests.write(json.dumps(request) + "\n")
         self._requests.flush()
+        ready, _, _ = select.select([self._replies], [], [], case_seconds())
+        if not ready:
+            os.kill(self.pid, signal.SIGKILL)
+            self.alive = False
+            return timed_out(request)
         line = self._replies.readline()
+        if not line:
+            self.alive = False
         return json.loads(line) if line else {"error": f"the process serving {self.module} died"}
+
+    alive = True
 
     def close(self) -> None:
         self._requests.close()
@@ -221,7 +203,7 @@ def serve(requests: IO[str], replies: IO[str]) -> None:
                 inline_module = spec.module
             reply = inline.handle(request)
         else:
-            if case is None or case.module != spec.module:
+            if case is None or not case.alive or case.key != (spec.module, spec.root):
                 if case is not None:
                     case.close()
                 case = _CaseProcess(spec, jobs)
@@ -252,7 +234,8 @@ class Worker:
 
     def _start(self) -> subprocess.Popen[str]:
         command = [sys.executable, "-c", "from genmigrate.parity.worker import main; main()"]
-        env = {**base_environment(), "PYTHONPATH": str(Path(genmigrate.__file__).resolve().parent.parent)}
+        env = {**base_environment(), "PYTHONPATH": str(Path(genmigrate.__file__).resolve().parent.parent),
+               **{k: os.environ[k] for k in (SCENARIO_ENV, CASE_ENV) if k in os.environ}}
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                    env=env, text=True, encoding="utf-8")
         assert process.stdin is not None
