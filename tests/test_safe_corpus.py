@@ -78,7 +78,7 @@ def test_a_path_that_is_no_directory(tmp_path: Path, path: str) -> None:
 
 @pytest.mark.parametrize(("case", "build", "warning"), [
     ("not a git work tree", lambda root: safe_repo.make(root, commit=False), None),
-    ("dangling link", _dangling, "app/anthropic_client.py:1: cannot read: No such file or directory"),
+    ("dangling link", _dangling, "app/anthropic_client.py:1: cannot read: not a file"),
     ("named pipe", _fifo, None),
 ])
 def test_unusual_input_is_migrated_and_diff_writes_nothing(tmp_path: Path, case: str, build: Build,
