@@ -5,7 +5,7 @@ small textual patch at a time to the extracted provider modules
 provider's generated parity tests on it. Prints `caught/total` and the survivors; `--json`
 prints the figures as JSON.
 
-    python bench/mutations.py [--jobs 2] [--json]
+    python bench/mutations.py [--jobs 2] [--json] [--migrated DIR]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genmigrate.config import Config
-from genmigrate.engine import migrate
+from genmigrate.engine import migrate, plan_and_render
 from genmigrate.parity.offline import seed_tiktoken_cache, tiktoken_cache_dir
 from genmigrate.write import write_changes
 
@@ -131,16 +131,22 @@ def _env() -> dict[str, str]:
     return env
 
 
-def prepare(base: Path) -> dict[str, tuple[str, str]]:
-    """Migrate a copy of the fixture into `base`; legacy path -> (extracted path, parity test module)."""
+def prepare(base: Path, migrated: Path | None = None) -> dict[str, tuple[str, str]]:
+    """Migrate a copy of the fixture into `base` (or copy `migrated`, a fixture tree `genmigrate apply`
+    already migrated); legacy path -> (extracted path, parity test module)."""
     seed_tiktoken_cache()
-    shutil.copytree(FIXTURE, base, ignore=shutil.ignore_patterns("__pycache__"))
-    outcome = migrate(base, Config())
-    if outcome.plan is None or not outcome.parity_ok:
-        raise SystemExit(f"{base}:0: the unmutated migration does not pass parity: {outcome.parity_differences}")
-    write_changes(base, outcome.changes)
-    tests = outcome.plan.tests_dir
-    return {m.source_path: (m.target_path, f"{tests}/test_{m.provider}_parity.py") for m in outcome.plan.moves}
+    if migrated is not None:
+        shutil.copytree(migrated, base, ignore=shutil.ignore_patterns("__pycache__", ".git", ".pytest_cache"))
+        plan = plan_and_render(FIXTURE, Config()).plan  # where each module went: the same plan, no parity
+    else:
+        shutil.copytree(FIXTURE, base, ignore=shutil.ignore_patterns("__pycache__"))
+        outcome = migrate(base, Config())
+        if outcome.plan is None or not outcome.parity_ok:
+            raise SystemExit(f"{base}:0: the unmutated migration does not pass parity: {outcome.parity_differences}")
+        write_changes(base, outcome.changes)
+        plan = outcome.plan
+    assert plan is not None
+    return {m.source_path: (m.target_path, f"{plan.tests_dir}/test_{m.provider}_parity.py") for m in plan.moves}
 
 
 def apply(root: Path, rel: str, mutation: Mutation) -> None:
@@ -173,11 +179,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--migrated", type=Path, help="a copy of the fixture app `genmigrate apply` migrated already")
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="genmigrate-mutants-") as tmp:
         base = Path(tmp) / "base"
-        targets = prepare(base)
+        targets = prepare(base, args.migrated)
         recorded = time.perf_counter() - started
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(pool.map(lambda m: run_one(base, Path(tmp), m, targets), [*MUTATIONS, CONTROL]))

@@ -20,8 +20,10 @@ from tests.servers.offline import seed_tiktoken_cache
 from tests.test_e2e_apply import files_of, git, git_copy
 from tests.test_e2e_apply import genmigrate as run_genmigrate
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(40)]
+
 README = Path(__file__).resolve().parents[1] / "README.md"
-CLIENT = "from openai import OpenAI\n\nclass OpenAIClient:\n    def chat(self):\n        return OpenAI().chat.completions.create()\n"
+CLIENT = "from openai import OpenAI\n\nclass OpenAIClient:\n    def chat(self, messages):\n        return OpenAI().chat.completions.create(messages=messages)\n"
 USE = "from api.openai_client import OpenAIClient\n"
 FILES = {"api/__init__.py": "", "api/openai_client.py": CLIENT, "api/use.py": USE}
 # A flag with the metavar the text gives it, if any: `--patch FILE`, `--legacy MODULE:CLASS`, `--json`.
@@ -317,8 +319,8 @@ GREETING = "Grüße"
 
 
 class OpenAIClient:
-    def chat(self):
-        return OpenAI().chat.completions.create(), GREETING
+    def chat(self, messages):
+        return OpenAI().chat.completions.create(messages=messages), GREETING
 """
 
 

@@ -7,6 +7,8 @@ import pytest
 from genmigrate.codemods._source import CodemodError
 from genmigrate.codemods.absolutize_imports import absolute_module, absolutize_imports
 
+pytestmark = pytest.mark.unit
+
 
 def test_every_relative_form() -> None:
     source = (

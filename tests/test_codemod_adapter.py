@@ -7,6 +7,8 @@ import pytest
 from genmigrate.codemods._source import CodemodError
 from genmigrate.codemods.insert_adapter import insert_adapter
 
+pytestmark = pytest.mark.unit
+
 HEADER = "# genmigrate: provider module, legacy code moved from api/openai_client.py"
 ADAPTER = '''from api.components.generator.base import BaseGenerator
 

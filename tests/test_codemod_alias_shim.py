@@ -8,7 +8,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from genmigrate.codemods.alias_shim import alias_shim
+
+pytestmark = pytest.mark.unit
 
 NEW = "app.components.generator.providers.openai_generator"
 LEGACY = textwrap.dedent('''\

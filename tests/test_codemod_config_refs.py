@@ -12,6 +12,8 @@ import yaml
 from genmigrate.codemods._source import CodemodError
 from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 
+pytestmark = pytest.mark.unit
+
 NEW = "api.components.generator.providers.openai_generator"
 LOOKUPS = {"api.openai_client": NEW}
 OLD_CLS = "api.openai_client.OpenAIClient"

@@ -7,6 +7,8 @@ import pytest
 from genmigrate.codemods._source import CodemodError
 from genmigrate.codemods.extract_statements import extract_statements
 
+pytestmark = pytest.mark.unit
+
 LEGACY = '''#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 """OpenAI client."""

@@ -19,6 +19,8 @@ from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 from genmigrate.codemods.rewrite_imports import rewrite_imports
 from genmigrate.codemods.rewrite_patch_targets import rewrite_patch_targets
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow(15)]
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
 PROVIDERS = "api/components/generator/providers"
 CLIENTS = sorted(

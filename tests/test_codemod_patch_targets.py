@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from genmigrate.codemods.rewrite_patch_targets import rewrite_patch_targets
+
+pytestmark = pytest.mark.unit
 
 NEW = "api.components.generator.providers.openai_generator"
 ALIAS = {"api.openai_client": NEW}

@@ -7,6 +7,8 @@ import pytest
 from genmigrate.codemods._source import CodemodError
 from genmigrate.codemods.reexport_shim import reexport_shim
 
+pytestmark = pytest.mark.unit
+
 NEW = "api.components.generator.providers.openai_generator"
 LEGACY = '''"""OpenAI client."""
 import os

@@ -6,6 +6,8 @@ import pytest
 
 from genmigrate.codemods.rewrite_imports import rewrite_imports
 
+pytestmark = pytest.mark.unit
+
 NEW = "api.components.generator.providers.openai_generator"
 MOVES = {
     "api.openai_client": NEW,

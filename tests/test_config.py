@@ -8,6 +8,8 @@ import pytest
 
 from genmigrate.config import Config, ConfigError, load_config
 
+pytestmark = pytest.mark.unit
+
 
 def _load(tmp_path: Path, body: bytes | str) -> Config:
     (tmp_path / "pyproject.toml").write_bytes(body if isinstance(body, bytes) else body.encode())

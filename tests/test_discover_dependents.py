@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import client
 
+pytestmark = pytest.mark.unit
+
 CLIENT = {"api/__init__.py": "", "api/openai_client.py": (
     "from openai import OpenAI\n\nclass OpenAIClient:\n    def chat(self):\n        return OpenAI().chat.completions.create()\n")}
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from genmigrate.config import Config
 from genmigrate.discover import discover
 from tests.conftest import client
+
+pytestmark = pytest.mark.unit
 
 GOOD = "from openai import OpenAI\nclass C:\n    def chat(self):\n        return OpenAI().chat.completions.create()\n"
 

@@ -10,6 +10,8 @@ import pytest
 
 from genmigrate.discover.files import list_files
 
+pytestmark = pytest.mark.unit
+
 TREE = {
     "app/main.py": "x = 1\n",
     "app/data.json": "{}\n",

@@ -14,6 +14,8 @@ from genmigrate.config import Config
 from genmigrate.discover import discover
 from genmigrate.model import ScanResult
 
+pytestmark = pytest.mark.integration
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LEGACY = FIXTURES / "legacy_app"
 

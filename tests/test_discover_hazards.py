@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import client
 
+pytestmark = pytest.mark.unit
+
 HEAD = "from openai import OpenAI\n"
 USE = "    def chat(self):\n        return OpenAI().chat.completions.create()\n"
 CLIENT = "api/openai_client.py"

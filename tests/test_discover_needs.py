@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import libcst as cst
+import pytest
 
 from genmigrate.discover.analyze import needed_statements
 from tests.conftest import client
+
+pytestmark = pytest.mark.unit
 
 SOURCE = '''"""Module docstring."""
 import os

@@ -16,6 +16,8 @@ from genmigrate.generated import AdapterContext, render_adapter
 from genmigrate.model import MethodInfo
 from genmigrate.plan import PlanError, make_plan
 
+pytestmark = pytest.mark.integration
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "abc_layers"
 
 

@@ -6,6 +6,7 @@ import sysconfig
 from pathlib import Path
 
 import libcst as cst
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from genmigrate.discover import discover
 from genmigrate.discover.analyze import build_graph
 from genmigrate.discover.classes import describe_classes
 from genmigrate.discover.hazards import local_hazards
+
+pytestmark = pytest.mark.integration
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 # Full LibCST analysis costs about a second per thousand lines: a varied sample, not the whole library.

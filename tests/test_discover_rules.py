@@ -9,6 +9,8 @@ from genmigrate.discover.prefilter import Hit, classify
 from genmigrate.marker import GENERATED_MARKER
 from tests.conftest import client
 
+pytestmark = pytest.mark.unit
+
 OPENAI = "from openai import OpenAI\n\nclass Client:\n    def chat(self, text):\n        return OpenAI().responses.create(input=text)\n"
 
 

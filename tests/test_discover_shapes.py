@@ -194,3 +194,22 @@ def test_parity_class_info_is_the_discovery_class_info() -> None:
     for module in clients:
         for info in module.classes:
             assert class_info(root / module.path, info.name) == info, (module.path, info.name)
+
+
+@pytest.mark.parametrize(
+    ("name", "providers"),
+    [("AzureOpenAIClient", ["azure", "openai"]), ("XAIClient", ["xai"]), ("maxai_tools", []),
+     ("ollama_patch", ["ollama"]), ("OpenAIClient", ["openai"]), ("GrokChat", ["xai"]), ("qwen_client", ["dashscope"])],
+)
+def test_catalogue_names_providers_in_module_and_class_names(name: str, providers: list[str]) -> None:
+    from genmigrate.discover.providers import named_providers
+
+    assert named_providers(name) == providers
+
+
+def test_catalogue_display_names_and_sdk_words() -> None:
+    from genmigrate.discover.providers import display_name, sdk_for_word
+
+    assert [display_name(n) for n in ("azure", "openai", "my_proxy")] == ["AzureOpenAI", "OpenAI", "MyProxy"]
+    assert [sdk_for_word(w) for w in ("OLLAMA", "BOTO3", "MISTRAL", "GOOGLE_GENAI", "VALUE")] == [
+        "ollama", "boto3", "mistralai", "google.genai", None]

@@ -6,14 +6,16 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.servers.offline import seed_tiktoken_cache
+from tests.fixture_app import FIXTURE, Applied, files_of, genmigrate, git, git_copy
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
+__all__ = ["files_of", "genmigrate", "git", "git_copy"]  # other test modules import them from here
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(80)]
+
 CLIENTS = {
     "api/openai_client.py": "openai",
     "api/azureai_client.py": "azure",
@@ -26,64 +28,26 @@ CLIENTS = {
 SDKS = ("openai", "anthropic", "boto3", "botocore", "dashscope", "ollama", "adalflow", "httpx", "httpx2", "aiohttp", "requests")
 
 
-def genmigrate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "genmigrate", *args], cwd=cwd, capture_output=True, text=True)
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
-
-
-def git_copy(tmp: Path, fixture: Path = FIXTURE) -> Path:
-    root = tmp / fixture.name
-    shutil.copytree(fixture, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    git(root, "init", "-q")
-    git(root, "-c", "core.autocrlf=false", "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "legacy")
-    return root
-
-
-def files_of(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in root.rglob("*")
-        if p.is_file() and ".git" not in p.parts and "__pycache__" not in p.parts
-    }
-
-
 def run_python(root: Path, code: str) -> str:
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
 
-class Migrated:
-    def __init__(self, root: Path, before: dict[str, bytes], diff: subprocess.CompletedProcess[str], apply: subprocess.CompletedProcess[str]) -> None:
-        self.root, self.before, self.diff, self.apply = root, before, diff, apply
-
-
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
-    seed_tiktoken_cache()
-    root = git_copy(tmp_path_factory.mktemp("e2e"))
-    before = files_of(root)
-    scan = genmigrate("scan", ".", cwd=root)
-    assert scan.returncode == 0, scan.stderr
-    diff = genmigrate("diff", ".", "--no-parity", cwd=root)
-    assert files_of(root) == before, "diff wrote into the tree"
-    assert git(root, "status", "--ignored", "--porcelain") == "", "scan or diff left files in the tree"
-    apply = genmigrate("apply", ".", cwd=root)
-    yield Migrated(root, before, diff, apply)
+def migrated(applied: Applied, tmp_path_factory: pytest.TempPathFactory) -> Applied:
+    """A private copy of the session's migrated fixture app (git history included)."""
+    return applied.copy(tmp_path_factory.mktemp("e2e") / "legacy_app")
 
 
-def test_diff_reports_pending_changes_and_writes_nothing(migrated: Migrated) -> None:
+def test_diff_reports_pending_changes_and_writes_nothing(migrated: Applied) -> None:
     assert migrated.diff.returncode == 1, migrated.diff.stderr
     assert "diff --git a/api/components/generator/base.py" in migrated.diff.stdout
     assert "files would change" in migrated.diff.stderr
     assert "Traceback" not in migrated.diff.stderr
 
 
-def test_apply_writes_the_unified_layout(migrated: Migrated) -> None:
+def test_apply_writes_the_unified_layout(migrated: Applied) -> None:
     assert migrated.apply.returncode == 0, migrated.apply.stderr
     changed = int(migrated.apply.stdout.split()[0])
     assert changed > 0 and "files changed" in migrated.apply.stdout
@@ -96,7 +60,7 @@ def test_apply_writes_the_unified_layout(migrated: Migrated) -> None:
         assert (migrated.root / "tests" / "parity" / f"test_{provider}_parity.py").is_file()
 
 
-def test_untouched_files_stay_byte_identical(migrated: Migrated) -> None:
+def test_untouched_files_stay_byte_identical(migrated: Applied) -> None:
     after = files_of(migrated.root)
     status = git(migrated.root, "status", "--porcelain", "--untracked-files=all")
     # Bytecode caches are not part of the tree (every real repo ignores them; this copy has no .gitignore).
@@ -107,7 +71,7 @@ def test_untouched_files_stay_byte_identical(migrated: Migrated) -> None:
     assert touched <= set(after), "apply deleted files"
 
 
-def test_crlf_module_keeps_crlf(migrated: Migrated) -> None:
+def test_crlf_module_keeps_crlf(migrated: Applied) -> None:
     for path in ("api/dashscope_client.py", "api/components/generator/providers/dashscope_generator.py"):
         data = (migrated.root / path).read_bytes()
         assert data.count(b"\r\n") == data.count(b"\n"), path
@@ -120,14 +84,14 @@ def _app_suite(root: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_apps_suite_passes_with_rewritten_patch_targets(migrated: Migrated) -> None:
+def test_the_apps_suite_passes_with_rewritten_patch_targets(migrated: Applied) -> None:
     rewritten = (migrated.root / "tests" / "test_openai_client.py").read_text()
     assert "api.components.generator.providers.openai_generator.OpenAI" in rewritten
     proc = _app_suite(migrated.root)
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
-def test_the_apps_original_suite_passes_against_the_migrated_code(migrated: Migrated, tmp_path: Path) -> None:
+def test_the_apps_original_suite_passes_against_the_migrated_code(migrated: Applied, tmp_path: Path) -> None:
     """The alias shims alone keep every old import path and patch target working."""
     copy = tmp_path / "app"
     shutil.copytree(migrated.root, copy, ignore=shutil.ignore_patterns(".git", "__pycache__"))
@@ -138,12 +102,12 @@ def test_the_apps_original_suite_passes_against_the_migrated_code(migrated: Migr
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
-def test_generated_parity_suite_passes(migrated: Migrated) -> None:
+def test_generated_parity_suite_passes(migrated: Applied) -> None:
     proc = genmigrate("parity", ".", cwd=migrated.root)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
 
 
-def test_old_import_paths_are_the_new_modules(migrated: Migrated) -> None:
+def test_old_import_paths_are_the_new_modules(migrated: Applied) -> None:
     pairs = {old[:-3].replace("/", "."): f"api.components.generator.providers.{p}_generator" for old, p in CLIENTS.items()}
     code = (
         "import importlib, json, sys\n"
@@ -153,7 +117,7 @@ def test_old_import_paths_are_the_new_modules(migrated: Migrated) -> None:
     assert json.loads(run_python(migrated.root, code)) == {old: True for old in pairs}
 
 
-def test_generated_package_imports_no_provider_sdk(migrated: Migrated) -> None:
+def test_generated_package_imports_no_provider_sdk(migrated: Applied) -> None:
     code = (
         "import json, sys\n"
         "import api.components.generator, api.components.generator.generator_manager\n"
@@ -162,7 +126,7 @@ def test_generated_package_imports_no_provider_sdk(migrated: Migrated) -> None:
     assert json.loads(run_python(migrated.root, code)) == []
 
 
-def test_a_second_run_has_nothing_to_do(migrated: Migrated) -> None:
+def test_a_second_run_has_nothing_to_do(migrated: Applied) -> None:
     before = files_of(migrated.root)
     diff = genmigrate("diff", ".", cwd=migrated.root)
     assert diff.returncode == 0, diff.stderr

@@ -13,6 +13,8 @@ import pytest
 from tests.servers.offline import seed_tiktoken_cache
 from tests.test_e2e_apply import CLIENTS, files_of, genmigrate, git, git_copy
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(60)]
+
 # Runs `genmigrate apply` in-process and kills it with SIGKILL after `after` renames of the commit phase.
 _KILLED_APPLY = textwrap.dedent(
     """

@@ -20,13 +20,12 @@ from genmigrate.config import Config
 from genmigrate.engine import plan_and_render
 from genmigrate.write import write_changes
 
+pytestmark = pytest.mark.integration
+
 __all__ = ["servers"]  # fixture used by the tests below
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "abc_layers"
 PACKAGE = "memkit.components.generator"
-# S3 Vectors and the reranker call no model; discovery still takes them for clients (precision is
-# discovery's business), so this run leaves them out the way a user would.
-NOT_CLIENTS = ("memkit/vector_stores/*", "memkit/rerankers/*")
 OPENAI_SDK = ("OpenAILLM", "DeepSeekLLM", "XAILLM", "TogetherLLM", "LMStudioLLM", "OpenRouterLLM", "VllmLLM")
 OPENAI_EMBEDDERS = ("OpenAIEmbedding", "TogetherEmbedding", "LMStudioEmbedding")
 # What each legacy class really offers: (generate, stream, native async)
@@ -51,7 +50,7 @@ EMBEDDERS = ("OpenAIEmbedding", "AzureOpenAIEmbedding", "OllamaEmbedding", "AWSB
 def layer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     root = tmp_path_factory.mktemp("abc") / "abc_layers"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    outcome = plan_and_render(root, Config(exclude=NOT_CLIENTS))
+    outcome = plan_and_render(root, Config())  # unconfigured
     assert outcome.plan is not None
     write_changes(root, outcome.changes)
     with pytest.MonkeyPatch.context() as patch:

@@ -8,8 +8,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+
 from servers import wire
 from servers.harness import Recorder, manager, pkg, servers
+
+pytestmark = pytest.mark.unit
 
 __all__ = ["pkg", "servers"]  # fixtures used by the tests below
 

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from servers.render import import_package, write_package
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def gen(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:

@@ -9,6 +9,8 @@ import pytest
 from servers import wire
 from servers.harness import Recorder, manager, pkg, servers
 
+pytestmark = pytest.mark.integration
+
 __all__ = ["pkg", "servers"]  # fixtures used by the tests below
 
 

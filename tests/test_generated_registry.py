@@ -12,6 +12,8 @@ from types import SimpleNamespace
 import pytest
 from servers.render import LegacyProvider, import_package, write_package
 
+pytestmark = pytest.mark.unit
+
 LOCAL = (
     LegacyProvider("batchy", "local_wrappers.py", "BatchEcho", "chat-wrapper"),
     LegacyProvider("opaque", "local_wrappers.py", "Opaque", "unknown"),

@@ -23,6 +23,8 @@ from genmigrate.generated import (
 from genmigrate.marker import GENERATED_MARKER
 from genmigrate.model import MethodInfo
 
+pytestmark = pytest.mark.unit
+
 PROVIDERS = (
     LegacyProvider("openai", "openai_modelclient.py", "OpenAIClient", "modelclient"),
     LegacyProvider("anthropic", "anthropic_wrapper.py", "AnthropicChat", "chat-wrapper"),
@@ -53,8 +55,38 @@ def test_every_package_file_is_marked_compiles_and_is_black_formatted() -> None:
     assert {"__init__.py", "base.py", "generator_manager.py", "providers/__init__.py"} <= set(files)
     for path, text in files.items():
         assert text.splitlines()[0].startswith(GENERATED_MARKER), path
+        if not path.endswith(".py"):
+            continue
         compile(text, path, "exec")
         assert black.format_str(text, mode=MODE) == text, f"{path} is not black-formatted"
+
+
+def test_rendered_package_passes_ruff_black_and_mypy_strict(tmp_path: Path) -> None:
+    """What a user's CI runs on the files genmigrate writes whole, with no configuration
+    of its own: ruff (E, F, I, UP, B), black and mypy --strict, for Python 3.10."""
+    package = tmp_path / "app" / "components" / "generator"
+    for rel, text in render_package(_context()).items():
+        (package / rel).parent.mkdir(parents=True, exist_ok=True)
+        (package / rel).write_text(text, encoding="utf-8")
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    assert (package / "py.typed").exists() and "## Adding a provider" in (
+        package / "README.md"
+    ).read_text(encoding="utf-8")
+    python = [p for p in package.rglob("*.py") if p.parent.name != "providers"]
+    python.append(package / "providers" / "__init__.py")
+    files = [str(p) for p in python]
+    checks = [
+        ["ruff", "check", "--isolated", "--select", "E,F,I,UP,B", "--target-version"]
+        + ["py310", *files],
+        ["black", "--check", "--quiet", "--config", str(tmp_path / "empty.toml"), *files],
+        ["mypy", "--strict", "--python-version", "3.10", "--no-incremental"]
+        + ["--cache-dir", str(tmp_path / ".mypy"), *files],
+    ]
+    for command in checks:
+        done = subprocess.run(
+            [sys.executable, "-m", *command], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert done.returncode == 0, f"{command[0]}:\n{done.stdout}{done.stderr}"
 
 
 def test_adapters_compile_and_are_black_formatted() -> None:

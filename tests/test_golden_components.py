@@ -10,8 +10,12 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from genmigrate.config import Config
 from genmigrate.engine import plan_and_render
+
+pytestmark = pytest.mark.integration
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURE = PROJECT / "fixtures" / "legacy_app"

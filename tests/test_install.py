@@ -18,6 +18,8 @@ from genmigrate import __version__
 from tests.servers.offline import seed_tiktoken_cache
 from tests.test_e2e_apply import CLIENTS, git_copy
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(40)]
+
 CHECKOUT = Path(__file__).resolve().parents[1]
 # What a source distribution must not carry over from a working checkout.
 _NOT_SOURCE = shutil.ignore_patterns(
@@ -96,6 +98,12 @@ def test_the_wheel_not_the_checkout_is_imported(installed: Installed) -> None:
     for imported in proc.stdout.split():
         assert Path(imported).is_relative_to(installed.venv), imported
         assert not Path(imported).is_relative_to(CHECKOUT), imported
+
+
+def test_the_wheel_ships_the_typing_marker(installed: Installed) -> None:
+    proc = installed.run("python", "-c", "import genmigrate, pathlib; print(pathlib.Path(genmigrate.__file__).parent)")
+    assert proc.returncode == 0, proc.stderr
+    assert (Path(proc.stdout.strip()) / "py.typed").is_file()
 
 
 def test_version_from_the_script_and_from_python_m(installed: Installed) -> None:

@@ -13,6 +13,8 @@ import pytest
 from genmigrate.parity.trace import SECRET_PREFIX
 from tests.test_parity_engine import CLIENT, _app, _install
 
+pytestmark = pytest.mark.integration
+
 
 def _genmigrate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "genmigrate", *args], cwd=cwd, capture_output=True, text=True,

@@ -13,6 +13,8 @@ from genmigrate.parity import ParityTarget, record_baseline, render_parity_tests
 from genmigrate.parity.classinfo import class_info
 from genmigrate.parity.trace import SECRET_PREFIX
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow(25)]
+
 CLIENT = '''\
 import os
 import time

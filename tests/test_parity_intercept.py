@@ -12,6 +12,8 @@ from genmigrate.parity.canned import Reply, Request, json_reply
 from genmigrate.parity.errors import responder_for
 from genmigrate.parity.intercept import NetworkBlocked, intercept
 
+pytestmark = pytest.mark.unit
+
 
 def echo(request: Request) -> Reply:
     return json_reply({"method": request.method, "path": request.path, "body": request.json()})

@@ -8,7 +8,6 @@ the default order and with the files listed in reverse.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +16,9 @@ import pytest
 
 from genmigrate.parity.offline import tiktoken_cache_dir
 from genmigrate.parity.trace import SECRET_PREFIX
+from tests.fixture_app import Applied
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(85)]
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -30,21 +30,14 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def applied(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    root = tmp_path_factory.mktemp("isolation") / "app"
-    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("__pycache__"))
-    result = _run([sys.executable, "-m", "genmigrate", "apply", "--allow-dirty", "."], root)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return root, result.stdout + result.stderr
+def migrated(applied: Applied, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the session's migrated fixture app (tests/fixture_app.py)."""
+    return applied.copy(tmp_path_factory.mktemp("isolation") / "app", keep_git=False).root
 
 
-@pytest.fixture(scope="module")
-def migrated(applied: tuple[Path, str]) -> Path:
-    return applied[0]
-
-
-def test_no_planted_secret_is_written_or_printed(applied: tuple[Path, str]) -> None:
-    root, output = applied
+def test_no_planted_secret_is_written_or_printed(applied: Applied, migrated: Path) -> None:
+    root, output = migrated, applied.apply.stdout + applied.apply.stderr
+    assert applied.apply.returncode == 0, output[-3000:]
     written = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     assert len([p for p in written if p.suffix == ".ambr"]) == len(list((root / "tests" / "parity").glob("test_*.py")))
     assert [p for p in written if SECRET_PREFIX.encode() in p.read_bytes()] == []

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from genmigrate.parity.canned import Request
 from genmigrate.parity.compare import differences
 from genmigrate.parity.eventstream import event
 from genmigrate.parity.trace import redact, request_trace
+
+pytestmark = pytest.mark.unit
 
 
 def test_request_trace_drops_sdk_noise_and_redacts_secrets() -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from genmigrate.model import FileChange
 from genmigrate.patch import unified_diff
+
+pytestmark = pytest.mark.unit
 
 LATIN1 = "# -*- coding: latin-1 -*-\ns = 'caf\xe9'\nz = 1".encode("latin-1")
 

@@ -10,6 +10,8 @@ from genmigrate.config import Config
 from genmigrate.model import ClassInfo, ClientModule, Dependent, MethodInfo, Operation, ScanResult, Statement
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan, provider_header
 
+pytestmark = pytest.mark.unit
+
 
 def _client(path: str, provider: str, classes: list[tuple[str, str]], deps: list[Dependent] | None = None) -> ClientModule:
     statements = [
@@ -115,3 +117,23 @@ def test_a_module_without_classes_is_an_error() -> None:
     client = _client("api/openai_client.py", "openai", [])
     with pytest.raises(PlanError, match=r"^api/openai_client.py:1: no class"):
         make_plan(_scan(client), Config())
+
+
+def test_the_module_named_after_its_provider_keeps_the_plain_name() -> None:
+    deepseek = _client("llms/deepseek.py", "openai", [("DeepSeekLLM", "chat-wrapper")])
+    openai = _client("llms/openai.py", "openai", [("OpenAILLM", "chat-wrapper")])
+    moves = make_plan(_scan(deepseek, openai), Config()).moves
+    assert {m.source_path: m.provider for m in moves} == {"llms/deepseek.py": "deepseek", "llms/openai.py": "openai"}
+
+
+def test_an_embedding_only_class_is_planned_in_the_embedding_family() -> None:
+    llm = _client("pkg/llms/openai.py", "openai", [("OpenAILLM", "chat-wrapper")])
+    emb = _client("pkg/embeddings/openai.py", "openai", [("OpenAIEmbedding", "learned")])
+    emb.classes[0].operations = [Operation("embed", "embed", "text")]
+    moves = {m.primary_class: m for m in make_plan(_scan(llm, emb), Config()).moves}
+    assert (moves["OpenAILLM"].provider, moves["OpenAILLM"].family) == ("openai", "llm")
+    embedder = moves["OpenAIEmbedding"]
+    assert (embedder.provider, embedder.family, embedder.adapter_class) == ("openai_embedder", "embedding", "OpenAIEmbedder")
+    assert embedder.target_path == "pkg/components/generator/providers/openai_embedder.py"
+    assert "family=embedding" in provider_header(embedder, "")
+    assert "family=" not in provider_header(moves["OpenAILLM"], "")

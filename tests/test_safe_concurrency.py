@@ -18,6 +18,8 @@ from genmigrate.model import FileChange
 from genmigrate.write import JOURNAL, KILL_ENV, NEW_SUFFIX, recover, write_points
 from tests import safe_repo
 
+pytestmark = pytest.mark.integration
+
 BEFORE = {"pkg/a.py": b"a = 1\r\n", "pkg/b.py": b"b = 1\n"}
 CHANGES = [FileChange("pkg/a.py", b"a = 1\r\n", b"a = 2\r\n"), FileChange("pkg/b.py", b"b = 1\n", b"b = 2\n"),
            FileChange("pkg/new/deep/c.py", None, b"c = 3\n")]

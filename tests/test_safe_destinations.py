@@ -12,6 +12,8 @@ from genmigrate.model import FileChange
 from genmigrate.verify import materialised, write_into
 from tests import safe_repo
 
+pytestmark = pytest.mark.integration
+
 OUTPUT = "app/components/generator"
 
 

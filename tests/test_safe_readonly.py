@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests import safe_repo
 from tests.servers.offline import seed_tiktoken_cache
+
+pytestmark = pytest.mark.e2e
 
 
 def test_scan_diff_and_a_refused_apply_leave_the_tree_as_committed(tmp_path: Path) -> None:

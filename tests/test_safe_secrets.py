@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from genmigrate.parity.canned import Request
 from genmigrate.parity.secrets import is_secret_name, mask_text, token
 from genmigrate.parity.trace import Normaliser, request_trace, scrub
 from tests import safe_repo
 from tests.servers.offline import seed_tiktoken_cache
+
+pytestmark = pytest.mark.integration
 
 KEY = "sk-live-9f8e7d6c5b4a3210fedcba98"
 AWS_ID = "AKIAQWERTYUIOPASDFGH"

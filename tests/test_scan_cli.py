@@ -6,10 +6,13 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from genmigrate.cli import main
 from genmigrate.model import ScanResult
+
+pytestmark = pytest.mark.unit
 
 CLIENT = "from openai import OpenAI\n\nclass OpenAIClient:\n    def chat(self):\n        return OpenAI().chat.completions.create()\n"
 FILES = {"api/openai_client.py": CLIENT, "api/use.py": "from api.openai_client import OpenAIClient\n"}

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from genmigrate.model import FileChange
 from genmigrate.verify import check_outputs
+
+pytestmark = pytest.mark.integration
 
 CLIENT = '''import openai
 

@@ -15,6 +15,8 @@ import pytest
 from genmigrate.model import FileChange
 from genmigrate.write import JOURNAL, NEW_SUFFIX, dirty_files, recover, write_changes
 
+pytestmark = pytest.mark.unit
+
 
 def _tree(tmp_path: Path) -> tuple[Path, list[FileChange]]:
     root = tmp_path / "repo"

@@ -1,9 +1,9 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Unified generator layer for api.components.generator.
 
-Importing this package loads no provider SDK and none of its own modules: the names below are
-imported on first access, and providers on first use.
-Registered providers: anthropic, azure, bedrock, dashscope, ollama, openai, openrouter.
+Importing this package loads no provider SDK and none of its own modules: the names
+below are imported on first access, and providers on first use. Registered providers:
+anthropic, azure, bedrock, dashscope, ollama, openai, openrouter.
 """
 
 from importlib import import_module

@@ -72,7 +72,8 @@ class _Adapter(BaseGenerator):
         self._bypass_retries = True
 
     def _legacy(self, name: str) -> Callable[..., Any]:
-        """The legacy client's method; past its retry decorators when the manager retries."""
+        """The legacy client's method; past its retry decorators when the manager
+        retries."""
         method: Callable[..., Any] = getattr(self.client, name)
         return without_retry_decorators(method) if self._bypass_retries else method
 
@@ -112,8 +113,8 @@ class _Adapter(BaseGenerator):
     async def _achunks(
         self, items: AsyncIterable[Any] | Iterable[Any]
     ) -> AsyncIterator[StreamChunk]:
-        """An async legacy call may hand back a sync iterator (a sync client run in a thread):
-        it is then consumed on a worker thread, never on the event loop."""
+        """An async legacy call may hand back a sync iterator (a sync client run in a
+        thread): it is then consumed on a worker thread, never on the event loop."""
         source = (
             items
             if isinstance(items, AsyncIterable)
@@ -130,8 +131,8 @@ class _Adapter(BaseGenerator):
 
 class FinalChunk:
     """Holds back the stream's closing pieces so that one last chunk carries the finish
-    reason and the usage together (OpenAI sends usage in a chunk after the finish reason,
-    Bedrock's metadata event follows messageStop); empty chunks are dropped."""
+    reason and the usage together (OpenAI sends usage in a chunk after the finish
+    reason, Bedrock's metadata event follows messageStop); empty chunks are dropped."""
 
     def __init__(self) -> None:
         self._held: StreamChunk | None = None
@@ -165,7 +166,8 @@ def _merged(first: StreamChunk, then: StreamChunk) -> StreamChunk:
 
 
 class ModelClientAdapter(_Adapter):
-    """Drives an AdalFlow ModelClient: convert_inputs_to_api_kwargs -> call -> parse_*."""
+    """Drives an AdalFlow ModelClient: convert_inputs_to_api_kwargs -> call ->
+    parse_*."""
 
     llm_type: ClassVar[Any]
     embedder_type: ClassVar[Any]
@@ -287,7 +289,8 @@ class CallShape:
 
 
 class WrapperAdapter(_Adapter):
-    """Drives a plain wrapper (`chat(messages, model=...)`, `complete(prompt)`, `embed(texts)`)."""
+    """Drives a plain wrapper (`chat(messages, model=...)`, `complete(prompt)`,
+    `embed(texts)`)."""
 
     def _arguments(
         self, request: GenerationRequest, shape: CallShape
@@ -297,7 +300,8 @@ class WrapperAdapter(_Adapter):
             k for k, v in options.items() if v is not None and not shape.accepts(k)
         )
         if refused:
-            detail = f"{self.legacy_name()}.{shape.method}() takes no {', '.join(refused)} argument"
+            names = ", ".join(refused)
+            detail = f"{self.legacy_name()}.{shape.method}() takes no {names} argument"
             raise UnsupportedOperation(self.provider, refused[0], detail)
         kwargs = {k: v for k, v in options.items() if v is not None}
         if shape.input == "messages":

@@ -1,9 +1,10 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Sync <-> async bridges used by BaseGenerator's default methods.
 
-Sync-from-async must also work when the caller already runs an event loop (a notebook, an async
-web handler calling sync code): the coroutine then runs on a private loop in a worker thread.
-A stream is always created and consumed on one loop, and a sync stream on one thread.
+Sync-from-async must also work when the caller already runs an event loop (a notebook,
+an async web handler calling sync code): the coroutine then runs on a private loop in a
+worker thread. A stream is always created and consumed on one loop, and a sync stream on
+one thread.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-# asyncio and concurrent.futures cost more to import than this whole package, and code that never
-# goes async never needs them: each function imports them on first use.
+# asyncio and concurrent.futures cost more to import than this whole package, and code
+# that never goes async never needs them: each function imports them on first use.
 if TYPE_CHECKING:
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
@@ -46,7 +47,8 @@ def run_sync(make: Callable[[], Awaitable[T]]) -> T:
 
 
 def iterate_sync(make: Callable[[], AsyncIterator[T]]) -> Iterator[T]:
-    """Consume an async iterator from sync code on a private loop owned by one worker thread."""
+    """Consume an async iterator from sync code on a private loop owned by one worker
+    thread."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -87,7 +89,8 @@ def _close_loop(
 
 
 async def iterate_async(make: Callable[[], Iterator[T]]) -> AsyncIterator[T]:
-    """Consume a sync iterator from async code; every `next` runs on one dedicated thread."""
+    """Consume a sync iterator from async code; every `next` runs on one dedicated
+    thread."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 

@@ -1,8 +1,9 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Opt-in response cache for non-streamed generations.
 
-`CacheBackend` is what the manager needs from a cache; `ResponseCache` (in-process, TTL + LRU)
-is the default one, `._redis_cache.RedisCache` shares entries between processes.
+`CacheBackend` is what the manager needs from a cache; `ResponseCache` (in-process,
+TTL and LRU) is the default one; any object with the same `get` and `put` can replace
+it, for instance one that shares entries between processes.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ deadline -> circuit breaker -> request hook -> the legacy call (bounded by the d
 deadline) or raise.
 
 The deadline is fixed when the call starts and shared by its retries and fallbacks. A
-legacy client whose constructor took `timeout` bounds each request itself; any other sync
-call runs on a worker thread the caller stops waiting for at the deadline (the thread
-finishes in the background); async calls are cancelled at the deadline.
+legacy client whose constructor took `timeout` bounds each request itself; any other
+sync call runs on a worker thread the caller stops waiting for at the deadline (the
+thread finishes in the background); async calls are cancelled at the deadline.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 """`ManagerConfig`: everything a `GeneratorManager` is built from, in one object.
 
     manager = GeneratorManager(ManagerConfig(default_provider="azure", timeout=30.0))
-    manager = GeneratorManager(default_provider="azure")  # the same: keywords override fields
+    manager = GeneratorManager(default_provider="azure")  # keywords override fields
 
-Reading the OS keyring and discovering providers from installed packages' entry points are
-off by default; turn each on with its one setting (`use_keyring=True`, `entry_points=True`).
+Reading the OS keyring and discovering providers from installed packages' entry points
+are off by default; turn each on with its one setting (`use_keyring=True`,
+`entry_points=True`).
 """
 
 from __future__ import annotations
@@ -27,20 +28,23 @@ if TYPE_CHECKING:
     from ._resilience import BreakerSettings, RetryPolicy
     from ._types import GenerationResult
 
-# Seconds one call may take in all, across its retries and fallbacks (None: no deadline).
+# Seconds one call may take in all, across its retries and fallbacks (None: no
+# deadline).
 DEFAULT_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
 class ManagerConfig:
-    """`settings`: explicit per-provider client kwargs; they beat `config_file` (.json or .toml,
-    `{"providers": {...}}`), which beats `GENERATOR_<PROVIDER>_<OPTION>` variables in `environ`
-    (default `os.environ`), which beat the keyring (only with `use_keyring`).
+    """`settings`: explicit per-provider client kwargs; they beat `config_file` (.json
+    or .toml, `{"providers": {...}}`), which beats `GENERATOR_<PROVIDER>_<OPTION>`
+    variables in `environ` (default `os.environ`), which beat the keyring (only with
+    `use_keyring`).
 
-    `retry=None` lets legacy code that retries by itself keep doing so (see generator_manager);
-    `fallback_on` defaults to `DEFAULT_FALLBACK_ON`, `breaker` to `BreakerSettings()`.
-    `timeout` is the default deadline of one call, overridden per call by `timeout=`.
-    `sleep`, `asleep`, `clock` and `rng` are the manager's waits, time and jitter (tests pin them).
+    `retry=None` lets legacy code that retries by itself keep doing so (see
+    generator_manager); `fallback_on` defaults to `DEFAULT_FALLBACK_ON`, `breaker` to
+    `BreakerSettings()`. `timeout` is the default deadline of one call, overridden per
+    call by `timeout=`. `sleep`, `asleep`, `clock` and `rng` are the manager's waits,
+    time and jitter (tests pin them).
     """
 
     default_provider: str | None = None

@@ -1,8 +1,10 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""One error tree for every provider, and the table-driven classifier that maps SDK errors onto it.
+"""One error tree for every provider, and the table-driven classifier that maps SDK
+errors onto it.
 
 The classifier never imports an SDK: it reads what exceptions carry (`status_code`,
-`response.status_code`, botocore's `response["Error"]["Code"]`, `body`, headers, the message).
+`response.status_code`, botocore's `response["Error"]["Code"]`, `body`, headers, the
+message).
 """
 
 from __future__ import annotations
@@ -131,7 +133,8 @@ _STATUS: dict[int, type[GeneratorError]] = {
     529: OverloadedError,
 }
 
-# Provider error codes; "*" holds the codes shared by OpenAI-compatible APIs and Anthropic.
+# Provider error codes; "*" holds the codes shared by OpenAI-compatible APIs and
+# Anthropic.
 _CODES: dict[str, dict[str, type[GeneratorError]]] = {
     "*": {
         "context_length_exceeded": ContextWindowExceededError,
@@ -184,10 +187,12 @@ _CODES: dict[str, dict[str, type[GeneratorError]]] = {
     },
 }
 
-# Message patterns, searched case-insensitively (`re` caches them once compiled on first use).
+# Message patterns, searched case-insensitively (`re` caches them once compiled on first
+# use).
 _MESSAGES: tuple[tuple[str, type[GeneratorError]], ...] = (
     (
-        r"context[_ ](length|window)|maximum context|prompt is too long|input is too long"
+        r"context[_ ](length|window)|maximum context"
+        r"|prompt is too long|input is too long"
         r"|too many (input )?tokens|reduce the length",
         ContextWindowExceededError,
     ),
@@ -201,7 +206,8 @@ _MESSAGES: tuple[tuple[str, type[GeneratorError]], ...] = (
     (r"timed? ?out", TimeoutError),
 )
 
-# Exception class names (anywhere in the MRO) of transport failures, most specific first.
+# Exception class names (anywhere in the MRO) of transport failures, most specific
+# first.
 _TYPE_NAMES: tuple[tuple[str, type[GeneratorError]], ...] = (
     ("APITimeoutError", TimeoutError),
     ("ReadTimeout", TimeoutError),
@@ -225,7 +231,8 @@ _TYPE_NAMES: tuple[tuple[str, type[GeneratorError]], ...] = (
 
 
 def classify(exc: BaseException, provider: str) -> GeneratorError:
-    """Map any exception raised by a legacy client or its SDK onto the unified error tree."""
+    """Map any exception raised by a legacy client or its SDK onto the unified error
+    tree."""
     if isinstance(exc, GeneratorError):
         return exc
     status = _status_of(exc)
@@ -256,7 +263,8 @@ def _pick_class(
     return base or _by_type(kind) or ProviderError
 
 
-# Lookups ignore case: Bedrock streams name exceptions "throttlingException", not "Throttling...".
+# Lookups ignore case: Bedrock streams name exceptions "throttlingException", not
+# "Throttling...".
 _CODES_LOWER = {p: {c.lower(): cls for c, cls in t.items()} for p, t in _CODES.items()}
 
 
@@ -372,7 +380,8 @@ def _parse_retry_after(value: str | None) -> float | None:
 
 @contextmanager
 def mapped_errors(provider: str) -> Iterator[None]:
-    """Re-raise anything escaping the block as a unified error (the original is kept as cause)."""
+    """Re-raise anything escaping the block as a unified error (the original is kept as
+    cause)."""
     try:
         yield
     except GeneratorError:

@@ -34,8 +34,8 @@ Hook = Callable[[CallContext, Any], None]
 
 
 class Hooks:
-    """`hooks.on("retry", fn)`; fn(context, payload). Payloads: request, result, chunk, error,
-    (error, delay) for retry, and (error, next provider) for fallback."""
+    """`hooks.on("retry", fn)`; fn(context, payload). Payloads: request, result, chunk,
+    error, (error, delay) for retry, and (error, next provider) for fallback."""
 
     def __init__(self) -> None:
         self._hooks: dict[str, list[Hook]] = {name: [] for name in EVENTS}

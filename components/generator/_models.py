@@ -1,8 +1,8 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Local model registry: aliases, per-model capabilities, and the OpenAI API choice.
 
-The data is a starting point kept in this file; callers add or override models at runtime with
-`ModelRegistry.register`. Nothing is ever fetched.
+The data is a starting point kept in this file; callers add or override models at
+runtime with `ModelRegistry.register`. Nothing is ever fetched.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ DEFAULT_MODELS: tuple[ModelInfo, ...] = (
 
 
 class ModelRegistry:
-    """Thread-safe, per-manager registry; `register` overrides an existing name or alias."""
+    """Thread-safe, per-manager registry; `register` overrides an existing name or
+    alias."""
 
     def __init__(self, models: Iterable[ModelInfo] = DEFAULT_MODELS) -> None:
         self._lock = threading.Lock()

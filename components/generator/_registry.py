@@ -1,9 +1,9 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Lazy provider registry and the per-(provider, config) instance pool.
 
-Providers are dotted paths (relative ones resolve against this package) imported on first use;
-third-party packages can add providers under the `genmigrate.generators` entry-point group,
-read only when the manager's `entry_points=True` setting asks for it.
+Providers are dotted paths (relative ones resolve against this package) imported on
+first use; third-party packages can add providers under the `genmigrate.generators`
+entry-point group, read only when the manager's `entry_points=True` setting asks for it.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class ProviderRegistry:
         return target
 
     def _installed(self) -> dict[str, Any]:
-        """Entry points of installed distributions, read once and only when first needed."""
+        """Entry points of installed distributions, read once and only when first
+        needed."""
         if self._entry_points is None:
             found: dict[str, Any] = {}
             if self._use_entry_points:
@@ -77,7 +78,8 @@ def _freeze(value: Any) -> Hashable:
 
 
 def constructor_accepts(cls: type | None, name: str) -> bool:
-    """True when `cls(...)` takes a parameter called `name` by keyword (not via **kwargs)."""
+    """True when `cls(...)` takes a parameter called `name` by keyword (not via
+    **kwargs)."""
     if cls is None:
         return False
     import inspect  # only needed when an instance is created
@@ -94,7 +96,8 @@ def constructor_accepts(cls: type | None, name: str) -> bool:
 
 
 class InstancePool:
-    """Exactly one generator instance per (provider, explicit settings), created under a lock."""
+    """Exactly one generator instance per (provider, explicit settings), created under a
+    lock."""
 
     def __init__(self, create: Callable[[str, dict[str, Any]], BaseGenerator]) -> None:
         self._create = create

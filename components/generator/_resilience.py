@@ -1,5 +1,6 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Retry with full jitter, per-error-type fallback selection, and per-(provider, model) breakers."""
+"""Retry with full jitter, per-error-type fallback selection, and per-(provider, model)
+breakers."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from ._errors import (
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """`max_attempts` counts the first call; delays use full jitter unless the server says when."""
+    """`max_attempts` counts the first call; delays use full jitter unless the server
+    says when."""
 
     max_attempts: int = 3
     base_delay: float = 0.5
@@ -60,7 +62,8 @@ class BreakerSettings:
 
 
 class CircuitBreaker:
-    """closed -> open after N failures -> half-open (one probe) -> closed or open again."""
+    """closed -> open after N failures -> half-open (one probe) -> closed or open
+    again."""
 
     def __init__(
         self, settings: BreakerSettings, clock: Callable[[], float] = time.monotonic

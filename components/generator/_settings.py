@@ -1,9 +1,9 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Client settings with explicit precedence and masked secrets.
 
-explicit arguments > config file > environment (`GENERATOR_<PROVIDER>_<OPTION>`) > keyring
-(`keyring.get_password("generator", "<provider>.api_key")`: only with the manager's
-`use_keyring=True` setting and when keyring is installed).
+explicit arguments > config file > environment (`GENERATOR_<PROVIDER>_<OPTION>`) >
+keyring (`keyring.get_password("generator", "<provider>.api_key")`: only with the
+manager's `use_keyring=True` setting and when keyring is installed).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def is_secret(name: str) -> bool:
 
 
 def mask(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy safe for logs and reprs: secret values reduced to their last 4 characters."""
+    """A copy safe for logs and reprs: secret values reduced to their last 4
+    characters."""
     return {k: (_mask_value(v) if is_secret(k) else v) for k, v in settings.items()}
 
 
@@ -35,13 +36,14 @@ def _mask_value(value: Any) -> str:
 
 
 def load_config_file(path: str | os.PathLike[str] | None) -> dict[str, dict[str, Any]]:
-    """`{"providers": {"openai": {...}}}` from a .json or .toml file; {} when path is None."""
+    """`{"providers": {"openai": {...}}}` from a .json or .toml file; {} when path is
+    None."""
     if path is None:
         return {}
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     if os.fspath(path).endswith(".toml"):
-        # tomllib is in the standard library from Python 3.11; tomli is the same parser before
+        # tomllib is in the standard library from Python 3.11, tomli is it before
         toml = "tomllib" if importlib.util.find_spec("tomllib") is not None else "tomli"
         data = importlib.import_module(toml).loads(text)
     else:
@@ -74,7 +76,8 @@ def resolve(
     environ: Mapping[str, str],
     use_keyring: bool,
 ) -> dict[str, Any]:
-    """Merge the four sources; keyring is only asked when no other source gave an api_key."""
+    """Merge the four sources; keyring is only asked when no other source gave an
+    api_key."""
     merged = {
         **from_environment(provider, environ),
         **file_settings.get(provider, {}),

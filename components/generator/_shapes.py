@@ -1,5 +1,6 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Read provider responses by shape (OpenAI-compatible, Anthropic, Bedrock Converse, Ollama).
+"""Read provider responses by shape (OpenAI-compatible, Anthropic, Bedrock Converse,
+Ollama).
 
 Objects and plain dicts are read alike, so no SDK type is ever imported here.
 """
@@ -13,7 +14,8 @@ from ._types import StreamChunk, ToolCall, ToolCallDelta, Usage
 
 
 def get(obj: Any, *path: str | int) -> Any:
-    """`get(x, "choices", 0, "delta")`: attribute or key lookup; None when any step is missing."""
+    """`get(x, "choices", 0, "delta")`: attribute or key lookup; None when any step is
+    missing."""
     for step in path:
         if obj is None:
             return None
@@ -196,9 +198,9 @@ def _typed_event_chunk(kind: str, raw: Any) -> StreamChunk:
 class StreamReader:
     """Reads the items of one stream in order, carrying state across them.
 
-    Anthropic sends the input token count only in `message_start` and the output count in the
-    final `message_delta`: the reader merges the first into the second, so the final chunk's
-    usage is complete.
+    Anthropic sends the input token count only in `message_start` and the output count
+    in the final `message_delta`: the reader merges the first into the second, so the
+    final chunk's usage is complete.
     """
 
     def __init__(self) -> None:
@@ -231,7 +233,8 @@ def _anthropic_tool_delta(raw: Any) -> tuple[ToolCallDelta, ...]:
 
 
 def _converse_chunk(raw: Any) -> StreamChunk:
-    """Bedrock ConverseStream events: {"contentBlockDelta": ...}, {"messageStop": ...}, ..."""
+    """Bedrock ConverseStream events: {"contentBlockDelta": ...}, {"messageStop": ...}
+    and the others."""
     text = get(raw, "contentBlockDelta", "delta", "text")
     stop = get(raw, "messageStop", "stopReason")
     usage = usage_of(get(raw, "metadata", "usage"))

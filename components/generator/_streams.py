@@ -1,8 +1,9 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Stream commitment: a stream belongs to a provider once its first chunk arrived.
 
-`prime` pulls the first chunk inside the retry/fallback loop, so a failure before it is retried
-or falls back; `follow` yields the rest and maps mid-stream failures to unified errors.
+`prime` pulls the first chunk inside the retry/fallback loop, so a failure before it is
+retried or falls back; `follow` yields the rest and maps mid-stream failures to unified
+errors.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ async def afollow(
 def _failed(
     ctx: CallContext, exc: Exception, hooks: Hooks, breakers: BreakerBoard
 ) -> Exception:
-    """Map, count and report a mid-stream failure; the original stays the mapped error's cause."""
+    """Map, count and report a mid-stream failure; the original stays the mapped error's
+    cause."""
     error = classify(exc, ctx.provider)
     breakers.get(ctx.provider, ctx.model).record_failure(error)
     hooks.emit("error", ctx, error)

@@ -1,5 +1,6 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Unified request, result, stream and embedding types shared by every provider adapter."""
+"""Unified request, result, stream and embedding types shared by every provider
+adapter."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ class TextPart:
 
 @dataclass(frozen=True)
 class ImagePart:
-    """An image given either by URL (http(s) or data:) or by raw bytes plus media type."""
+    """An image given either by URL (http(s) or data:) or by raw bytes plus media
+    type."""
 
     url: str | None = None
     data: bytes | None = field(default=None, repr=False)
@@ -34,7 +36,7 @@ class ImagePart:
         return f"data:{self.media_type};base64,{self.as_base64()}"
 
     def as_base64(self) -> str:
-        import base64  # imported on first use, like hashlib and json below: cheap package import
+        import base64  # on first use, like hashlib and json below: cheap to import
 
         return base64.b64encode(self.data or b"").decode("ascii")
 
@@ -76,8 +78,9 @@ class Message:
 class Usage:
     """Token counts in one convention for every provider.
 
-    `input_tokens` includes `cached_tokens` and `output_tokens` includes `reasoning_tokens`
-    (Anthropic reports cache reads outside its input count; the adapters add them back).
+    `input_tokens` includes `cached_tokens` and `output_tokens` includes
+    `reasoning_tokens` (Anthropic reports cache reads outside its input count; the
+    adapters add them back).
     """
 
     input_tokens: int = 0
@@ -97,7 +100,8 @@ class GenerationRequest:
     temperature: float | None = None
     max_tokens: int | None = None
     tools: tuple[dict[str, Any], ...] = ()
-    # OpenAI-style: {"type": "json_object"} or {"type": "json_schema", "json_schema": {...}}
+    # OpenAI-style: {"type": "json_object"} or {"type": "json_schema", "json_schema":
+    # {...}}
     response_format: dict[str, Any] | None = None
     stop: tuple[str, ...] = ()
     extra: dict[str, Any] = field(
@@ -113,7 +117,8 @@ class GenerationRequest:
         return cls(messages=head + (Message("user", prompt),), **options)
 
     def options(self) -> dict[str, Any]:
-        """Sampling options that are set, OpenAI names, `extra` last so it can override."""
+        """Sampling options that are set, OpenAI names, `extra` last so it can
+        override."""
         found = {
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,
@@ -168,7 +173,8 @@ class ToolCallDelta:
 
 @dataclass(frozen=True)
 class StreamChunk:
-    """One streamed piece; the final chunk carries `finish_reason` and, when sent, `usage`."""
+    """One streamed piece; the final chunk carries `finish_reason` and, when sent,
+    `usage`."""
 
     delta: str = ""
     tool_calls: tuple[ToolCallDelta, ...] = ()

@@ -1,9 +1,11 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Public import point of the unified generator layer: types, errors and `BaseGenerator`.
+"""Public import point of the unified generator layer: types, errors and
+`BaseGenerator`.
 
-Adapters implement at least one of each pair (generate/agenerate, stream/astream, embed/aembed);
-the other side is bridged here. An operation an adapter does not implement raises
-`UnsupportedOperation` naming the provider, and `capabilities` says so beforehand.
+Adapters implement at least one of each pair (generate/agenerate, stream/astream,
+embed/aembed); the other side is bridged here. An operation an adapter does not
+implement raises `UnsupportedOperation` naming the provider, and `capabilities` says so
+beforehand.
 """
 
 from __future__ import annotations
@@ -91,17 +93,20 @@ class BaseGenerator:
 
     provider: ClassVar[str] = "unknown"
     capabilities: ClassVar[Capabilities] = Capabilities()
-    # The wrapped legacy class; the manager reads its constructor to switch off SDK retries.
+    # The wrapped legacy class; the manager reads its constructor to switch off SDK
+    # retries.
     legacy_class: ClassVar[type | None] = None
     # Set when the legacy methods retry by themselves (e.g. `@backoff.on_exception`).
     legacy_retries: ClassVar[bool] = False
-    # Seconds the legacy client itself bounds each request by (its constructor's `timeout`,
-    # set by the manager); None: the manager bounds sync calls from a worker thread.
+    # Seconds the legacy client itself bounds each request by (its constructor's
+    # `timeout`, set by the manager); None: the manager bounds sync calls from a worker
+    # thread.
     request_timeout: float | None = None
 
     def leave_retries_to_caller(self) -> None:
-        """Called by a manager that retries this generator's calls itself, so that only one
-        layer retries; the rendered adapters then call the legacy methods past their retry
+        """Called by a manager that retries this generator's calls itself, so that only
+        one layer retries; the rendered adapters then call the legacy methods past their
+        retry
         decorators. A generator that retries internally may turn that off here."""
 
     def _implements(self, name: str) -> bool:
@@ -138,7 +143,8 @@ class BaseGenerator:
         return await in_thread(self.embed, texts, model)
 
     def batch(self, requests: Sequence[GenerationRequest]) -> list[GenerationResult]:
-        """Sequential by default; adapters of clients with native batching override this."""
+        """Sequential by default; adapters of clients with native batching override
+        this."""
         return [self.generate(request) for request in requests]
 
     def close(self) -> None:

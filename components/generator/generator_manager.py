@@ -1,12 +1,14 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
 """Public import point of the manager: provider registry, factory and resilient calls.
 
-Importing this module imports no provider SDK; a provider module is imported on first use.
-All state lives on the manager instance (no global settings), and every part is thread-safe.
+Importing this module imports no provider SDK; a provider module is imported on first
+use. All state lives on the manager instance (no global settings), and every part is
+thread-safe.
 
 Exactly one layer retries a call. Without one owner, attempts multiply: the provider
 SDK's retries x a retry decorator on the legacy method (`@backoff.on_exception`,
-tenacity's `@retry`) x the manager's `RetryPolicy` (3 x 4 x 3 = 36 requests for one call).
+tenacity's `@retry`) x the manager's `RetryPolicy` (3 x 4 x 3 = 36 requests for one
+call).
 
 - With an explicit `retry=` policy the manager owns retrying for every provider: the
   SDK's retries are off (`max_retries=0`) where the legacy constructor takes
@@ -44,8 +46,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .providers import PROVIDERS
 
-# Importing this module stays cheap: the records, errors and resilience machinery (dataclasses
-# and all) are imported when the first manager is built, and re-exported lazily below.
+# Importing this module stays cheap: the records, errors and resilience machinery
+# (dataclasses and all) are imported when the first manager is built, and re-exported
+# lazily below.
 if TYPE_CHECKING:
     from ._cache import ResponseCache
     from ._config import ManagerConfig
@@ -112,7 +115,8 @@ class Route(NamedTuple):
 
 class GeneratorManager:
     def __init__(self, config: ManagerConfig | None = None, /, **options: Any) -> None:
-        """Built from a `ManagerConfig`; keyword `options` override its fields by name."""
+        """Built from a `ManagerConfig`; keyword `options` override its fields by
+        name."""
         import random
         from dataclasses import replace
 
@@ -143,7 +147,8 @@ class GeneratorManager:
         self._file = load_config_file(c.config_file)
         self._environ = dict(os.environ if c.environ is None else c.environ)
         self._use_keyring = c.use_keyring
-        # retry=None: one attempt for providers whose legacy methods retry (module docstring)
+        # retry=None: one attempt for providers whose legacy methods retry (module
+        # docstring)
         self._retry = c.retry if c.retry is not None else DEFAULT_RETRY
         self._retry_legacy = c.retry if c.retry is not None else NO_RETRY
         self._fallbacks = {
@@ -167,13 +172,15 @@ class GeneratorManager:
             f"GeneratorManager(providers={self.providers.names()}, settings={masked})"
         )
 
-    # -- registry and factory -------------------------------------------------------------
+    # -- registry and factory
+    # -------------------------------------------------------------
 
     def register(self, name: str, target: str | type[BaseGenerator]) -> None:
         self.providers.register(name, target)
 
     def get(self, provider: str, **client_kwargs: Any) -> BaseGenerator:
-        """The shared generator for `provider` and these settings (created on first request)."""
+        """The shared generator for `provider` and these settings (created on first
+        request)."""
         explicit = {**self._settings.get(provider, {}), **client_kwargs}
         return self._pool.get(provider, explicit)
 
@@ -192,7 +199,8 @@ class GeneratorManager:
             or k == "default_model"
             or constructor_accepts(cls.legacy_class, k)
         }
-        # one retry layer: the manager's unless the legacy code retries and no policy is set
+        # one retry layer: the manager's unless the legacy code retries and no policy is
+        # set
         retried = self.config.retry is not None or not cls.legacy_retries
         if retried and constructor_accepts(cls.legacy_class, "max_retries"):
             kwargs.setdefault("max_retries", 0)  # the manager retries, not the SDK
@@ -224,7 +232,8 @@ class GeneratorManager:
         self._pool.close_all()
         self._runner.close()
 
-    # -- public calls: `timeout` (seconds) overrides the configured deadline of one call --
+    # -- public calls: `timeout` (seconds) overrides the configured deadline of one call
+    # --
 
     def generate(
         self,

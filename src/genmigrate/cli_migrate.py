@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from genmigrate.config import Config, ConfigError, load_config
-from genmigrate.model import FileChange
+from genmigrate.outcome_report import document, echo_patch, selected, stat_lines, summary
+from genmigrate.output import current
 from genmigrate.patch import unified_diff
 from genmigrate.children import deferred_signals, terminating_cleanly
 from genmigrate.errors import GenmigrateError
@@ -34,12 +35,17 @@ path_arg = click.argument("path", type=click.Path(path_type=Path), callback=_exi
 _shim_opt = click.option(
     "--shim", type=click.Choice(["alias", "reexport"]), default=None, help="How the old module path keeps working."
 )
-_output_opt = click.option("--output", default=None, help="Where the generated package goes, relative to PATH.")
+_output_opt = click.option(
+    "--output", default=None, help="Where the generated package goes, relative to the project folder."
+)
 _force_opt = click.option(
     "--force", is_flag=True, help="Overwrite files in the output folder that genmigrate did not generate."
 )
 _parity_opt = click.option(
     "--parity/--no-parity", default=True, show_default=True, help="Record and verify behaviour parity."
+)
+_json_opt = click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (docs/migration-schema.md) instead."
 )
 
 
@@ -53,42 +59,26 @@ def _refuse(error: GenmigrateError) -> None:
     _fail([str(p) for p in error.problems])
 
 
+
 def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: bool = False) -> Outcome:
     from genmigrate.engine import migrate  # the engine loads LibCST: only when needed
 
-    root = path.resolve()
+    from genmigrate.discover.importroot import locate
+
+    where = locate(path)
+    root = where.root
+    out = current()
     try:
-        config: Config = load_config(root).merged(shim=shim, output=output)
-        with terminating_cleanly():
+        config: Config = load_config(where.config_dir).merged(shim=shim, output=output).within(where.project)
+        with terminating_cleanly(), out.progress():
             outcome = migrate(root, config, parity=parity, force=force)
     except ConfigError as exc:
         _fail([str(exc)])
     except GenmigrateError as exc:
         _refuse(exc)
     for warning in outcome.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        out.note(f"warning: {warning}")
     return outcome
-
-
-def _summary(changes: list[FileChange], verb: str) -> str:
-    created = sum(c.created for c in changes)
-    return f"{len(changes)} files {verb} ({created} created, {len(changes) - created} modified)"
-
-
-def _echo_diff(patch: bytes) -> None:
-    """Coloured on a terminal; elsewhere the exact bytes, so `genmigrate diff . | git apply` works."""
-    stream = click.get_text_stream("stdout")
-    if not stream.isatty():
-        stream.flush()
-        click.get_binary_stream("stdout").write(patch)
-        return
-    for line in patch.decode("utf-8", "replace").splitlines():
-        if line.startswith(("diff --git", "new file", "+++", "---")):
-            click.secho(line, bold=True)
-        elif line[:1] in "+-@":
-            click.secho(line, fg={"+": "green", "-": "red", "@": "cyan"}[line[0]])
-        else:
-            click.echo(line)
 
 
 def _report_parity(outcome: Outcome) -> None:
@@ -97,16 +87,28 @@ def _report_parity(outcome: Outcome) -> None:
         click.echo(difference, err=True)
 
 
+def _json(command: str, path: Path, outcome: Outcome, parity: bool, written: bool) -> None:
+    checked = {"checked": parity and outcome.plan is not None and bool(outcome.changes),
+               "ok": outcome.parity_ok, "differences": outcome.parity_differences}
+    click.echo(document(command, path.as_posix(), outcome.changes, outcome.warnings, checked, written), nl=False)
+
+
 @click.command("diff")
 @path_arg
+@click.argument("files", nargs=-1)
 @click.option("--patch", "patch_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write a patch file.")
+@click.option("--stat", is_flag=True, help="List the files the migration writes (A created, M modified) instead of the patch.")
+@_json_opt
 @_shim_opt
 @_output_opt
 @_parity_opt
 @_force_opt
-def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str | None, parity: bool,
-             force: bool) -> None:
+def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: bool, as_json: bool,
+             shim: str | None, output: str | None, parity: bool, force: bool) -> None:
     """Print the whole migration of PATH as a unified diff. Writes nothing in PATH.
+
+    FILES (paths, folders or globs such as '*ollama*', after `--`) narrow what is printed; the exit
+    code and --patch always cover the whole migration. With -v the file list comes first, on stderr.
 
     Exit 0: nothing to do; 1: changes pending; 2: error.
     """
@@ -117,8 +119,18 @@ def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str 
             patch_file.write_bytes(patch)
         except OSError as exc:
             _fail([f"{patch_file}:0: cannot write the patch: {exc.strerror}"])
-    _echo_diff(patch)
-    click.echo(_summary(outcome.changes, "would change"), err=True)
+    shown = selected(outcome.changes, files)
+    out = current()
+    if as_json:
+        _json("diff", path, outcome, parity, written=False)
+    elif stat:
+        for line in stat_lines(shown):
+            click.echo(line)
+    else:
+        for line in stat_lines(outcome.changes) if out.verbosity > 0 else []:
+            click.echo(line, err=True)
+        echo_patch(unified_diff(shown) if files else patch, out.color())
+    out.note(summary(outcome.changes, "would change"))
     if not outcome.parity_ok:
         _report_parity(outcome)
     sys.exit(EXIT_PENDING if outcome.changes else EXIT_OK)
@@ -127,32 +139,37 @@ def diff_cmd(path: Path, patch_file: Path | None, shim: str | None, output: str 
 @click.command("apply")
 @path_arg
 @click.option("--allow-dirty", is_flag=True, help="Write even when the git work tree has uncommitted changes.")
+@_json_opt
 @_shim_opt
 @_output_opt
 @_parity_opt
 @_force_opt
-def apply_cmd(path: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool,
+def apply_cmd(path: Path, allow_dirty: bool, as_json: bool, shim: str | None, output: str | None, parity: bool,
               force: bool) -> None:
     """Migrate PATH: verify everything, then write all files or none.
 
     Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
     """
-    root = path.resolve()
+    from genmigrate.discover.importroot import locate
+
+    root = locate(path).root
     try:
         with apply_lock(root) as stale:
             if stale is not None:
                 click.echo(f"took over the lock left by pid {stale}, which no longer holds it", err=True)
-            _apply(root, allow_dirty, shim, output, parity, force)
+            _apply(root, allow_dirty, shim, output, parity, force, as_json)
     except GenmigrateError as exc:  # the lock is held
         _refuse(exc)
     except OSError as exc:  # the lock file cannot be created (a read-only tree, ...)
         _fail([f"{exc.filename or root}:1: cannot take the apply lock: {exc.strerror}"])
 
 
-def _apply(root: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool, force: bool) -> None:
+def _apply(
+    root: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool, force: bool, as_json: bool
+) -> None:
     recovery = recover(root)
     if recovery.action != "none":
-        click.echo(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)", err=True)
+        current().note(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)")
     dirty = [] if allow_dirty else dirty_files(root)
     if dirty and recovery.action == "none":
         _fail([f"{dirty[0]}:1: uncommitted changes in the work tree ({len(dirty)} files); commit them or use --allow-dirty"])
@@ -160,12 +177,17 @@ def _apply(root: Path, allow_dirty: bool, shim: str | None, output: str | None, 
     # completed apply leaves nothing to do and a rolled-back one restored the committed state.
     outcome = _run(root, shim, output, parity, force)
     if not outcome.parity_ok:
+        if as_json:
+            _json("apply", root, outcome, parity, written=False)
         _report_parity(outcome)
-        click.echo(_summary([], "changed"), err=True)
+        current().note(summary([], "changed"))
         sys.exit(EXIT_PENDING)
     try:
         with deferred_signals():  # a SIGTERM now waits for the last rename
             write_changes(root, outcome.changes)
     except GenmigrateError as exc:
         _refuse(exc)
-    click.echo(_summary(outcome.changes, "changed"))
+    if as_json:
+        _json("apply", root, outcome, parity, written=bool(outcome.changes))
+    else:
+        click.echo(summary(outcome.changes, "changed"))

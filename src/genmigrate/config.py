@@ -40,6 +40,12 @@ class Config:
         """Return a copy with every flag that is not None applied (CLI flags beat the file)."""
         return replace(self, **{k: v for k, v in flags.items() if v is not None})
 
+    def within(self, project: str) -> Config:
+        """Paths of a project's config (relative to its folder) made relative to the scan root."""
+        if not project or self.output is None:
+            return self
+        return replace(self, output=f"{project}/{self.output}")
+
 
 _KEYS = {"output", "shim", "exclude", "providers", "protocols", "include"}
 

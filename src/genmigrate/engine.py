@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from genmigrate import progress
 from genmigrate.config import Config
 from genmigrate.destinations import foreign_files, unsafe_paths
 from genmigrate.discover import discover
@@ -92,7 +93,8 @@ def migrate(root: Path, config: Config, parity: bool = True, force: bool = False
 
 
 def _check_idempotent(root: Path, config: Config, changes: list[FileChange]) -> list[SourceError]:
-    again = plan_and_render(root, config, overlay={c.path: c.new for c in changes})
+    with progress.labelled("idempotency check: "):
+        again = plan_and_render(root, config, overlay={c.path: c.new for c in changes})
     return [
         SourceError(c.path, 1, "running the migration again on its own output would change this file")
         for c in again.changes

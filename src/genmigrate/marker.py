@@ -6,6 +6,7 @@ read an earlier run back).
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Mapping
 
 # Every file genmigrate writes carries this marker in a comment within its first five lines, so a
@@ -21,10 +22,14 @@ def provider_header(fields: Mapping[str, str]) -> str:
 
 def read_provider_header(data: bytes) -> dict[str, str] | None:
     """The fields of a provider module's marker line; None when `data` is no provider module."""
-    first = data.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
-    if not first.startswith(PROVIDER_PREFIX):
-        return None
-    return dict(item.split("=", 1) for item in first[len(PROVIDER_PREFIX) :].split() if "=" in item)
+    # The marker is the first line, or follows a shebang / PEP 263 coding cookie; a BOM may precede it.
+    for raw in data.removeprefix(codecs.BOM_UTF8).split(b"\n", 3)[:3]:
+        line = raw.decode("utf-8", "replace").strip()
+        if line.startswith(PROVIDER_PREFIX):
+            return dict(item.split("=", 1) for item in line[len(PROVIDER_PREFIX) :].split() if "=" in item)
+        if not line.startswith("#"):
+            return None
+    return None
 
 
 def is_generated(data: bytes) -> bool:

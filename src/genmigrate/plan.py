@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import keyword
 import posixpath
+import re
 from dataclasses import dataclass
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from genmigrate.config import Config, ShimMode
-from genmigrate import marker
+from genmigrate import marker, progress
 from genmigrate.discover.providers import display_name
 from genmigrate.generated import EMBEDDER_SUFFIX, offered_operations
 from genmigrate.model import ClassInfo, ClientModule, ScanResult
@@ -149,13 +152,17 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     import_root = _common_import_root(clients, existing)
     package_path = config.output or _default_output(clients, existing, import_root)
     package_module = _dotted(package_path, import_root)
-    taken = {m.provider for m in existing}
+    families = {c.path: _family(c) for c in clients}
+    names: dict[str, str] = {}
+    for family in sorted(set(families.values())):
+        group = [c for c in clients if families[c.path] == family]
+        suffix = EMBEDDER_SUFFIX if family == "embedding" else ""
+        names.update(registry_names(group, frozenset(m.provider for m in existing), suffix))
     moves = list(existing)
-    for client in clients:
-        family = _family(client)
-        name = _unique(client.provider, client, taken, family)
-        taken.add(name)
-        moves.append(_move(client, name, config, package_path, package_module, family))
+    moves += [
+        _move(c, names[c.path], config, package_path, package_module, families[c.path])
+        for c in progress.track(clients, "modules planned")
+    ]
     moved_modules = {m.source_module for m in moves}
     rewrites = _rewrites(clients, moved_modules)
     return MigrationPlan(
@@ -173,6 +180,9 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
 def _family(client: ClientModule) -> str:
     """ "embedding" when the class the adapter wraps only embeds; a client no adapter could call
     anything on is refused here, before anything is rendered."""
+    if _wraps_functions(client):
+        ops = offered_operations("functions", tuple(client.functions))
+        return "embedding" if ops <= EMBEDDING_OPERATIONS else "llm"
     if not client.classes:
         raise PlanError(f"{client.path}:1: no class to extract")
     primary = _primary(client.classes)
@@ -187,10 +197,22 @@ def _family(client: ClientModule) -> str:
     return "embedding" if ops <= EMBEDDING_OPERATIONS else "llm"
 
 
+def _wraps_functions(client: ClientModule) -> bool:
+    """No class offers an operation but the module-level functions do (the `ollama_patch.py` shape:
+    provider calls in functions next to a class wrapping a framework component): the adapter calls
+    the functions, and the whole module moves as always."""
+    if client.classes:
+        primary = _primary(client.classes)
+        ops = offered_operations(primary.protocol, tuple(primary.methods), tuple(primary.operations), tuple(primary.model_types))
+        if ops:
+            return False
+    return bool(offered_operations("functions", tuple(client.functions)))
+
+
 def _move(
     client: ClientModule, name: str, config: Config, package_path: str, package_module: str, family: str
 ) -> ModuleMove:
-    primary = _primary(client.classes)
+    wrapped, protocol = ("", "functions") if _wraps_functions(client) else _wrapped_class(client)
     if config.shim == "alias":
         keep = tuple(s.index for s in client.statements)
     else:
@@ -211,33 +233,83 @@ def _move(
         target_path=f"{package_path}/providers/{module}.py",
         target_module=f"{package_module}.providers.{module}",
         classes=tuple(c.name for c in client.classes),
-        primary_class=primary.name,
+        primary_class=wrapped,
         adapter_class=adapter,
-        protocol=primary.protocol,
+        protocol=protocol,
         keep=keep,
         moved_names=moved_names,
         family=family,
     )
 
 
+def _wrapped_class(client: ClientModule) -> tuple[str, str]:
+    primary = _primary(client.classes)
+    return primary.name, primary.protocol
+
+
 def _primary(classes: list[ClassInfo]) -> ClassInfo:
     return min(enumerate(classes), key=lambda ic: (_PROTOCOL_RANK[ic[1].protocol], ic[0]))[1]
 
 
-def _unique(provider: str, client: ClientModule, taken: set[str], family: str = "llm") -> str:
-    """A registry name for the module: its provider, else its file stem (`xai_client` -> `xai`);
-    embedders get the family suffix (`openai_embedder`), so the two families never collide."""
-    family_suffix = EMBEDDER_SUFFIX if family == "embedding" else ""
-    if provider + family_suffix not in taken:
-        return provider + family_suffix
+_SUFFIXES = ("_client", "_patch", "_wrapper", "_llm", "_api", "_provider")
+_GENERIC = frozenset({"", "client", "clients", "llm", "llms", "api", "model", "models", "provider", "main", "base"})
+
+
+def registry_names(
+    clients: Sequence[ClientModule], taken: AbstractSet[str] = frozenset(), suffix: str = ""
+) -> dict[str, str]:
+    """Client path -> registry name (+ `suffix`), a pure function of the set of clients, never of their order.
+
+    A provider with one module is named after the provider. Modules sharing a provider are named
+    after themselves (`openai_compat_client.py` -> `openai_compat`; the module whose stem is the
+    provider keeps the provider); names still shared, or `taken` by an earlier run, take their
+    parent folders (`llms/openai.py` -> `llms_openai`) until they are unique. Call it once per
+    family (LLMs, embedders: `suffix="_embedder"`).
+    """
+    by_provider: dict[str, list[ClientModule]] = {}
+    for client in clients:
+        by_provider.setdefault(client.provider, []).append(client)
+    wanted: dict[str, list[str]] = {}
+    for provider, group in by_provider.items():
+        for client in group:
+            own = _own_names(client)
+            wanted[client.path] = [n + suffix for n in ([provider, *own] if len(group) == 1 else own)]
+    depth = dict.fromkeys(wanted, 0)
+    while True:
+        chosen = {path: options[depth[path]] for path, options in wanted.items()}
+        counts: dict[str, int] = {}
+        for name in chosen.values():
+            counts[name] = counts.get(name, 0) + 1
+        clashing = [p for p, n in chosen.items() if (counts[n] > 1 or n in taken) and depth[p] < len(wanted[p]) - 1]
+        if not clashing:
+            return chosen
+        for path in clashing:
+            depth[path] += 1
+
+
+def _own_names(client: ClientModule) -> list[str]:
+    """Names for a module from its own path, shortest first; the last is its whole path."""
     stem = posixpath.splitext(posixpath.basename(client.path))[0]
-    for suffix in ("_client", "_patch", "_wrapper", "_llm"):
-        stem = stem.removesuffix(suffix)
-    candidate, number = stem + family_suffix, 2
-    while candidate in taken or not candidate.isidentifier():
-        candidate = f"{provider}_{number}{family_suffix}"
-        number += 1
-    return candidate
+    for ending in _SUFFIXES:
+        stem = stem.removesuffix(ending)
+    if stem in _GENERIC or stem == "__init__":
+        stem = _snake(client.classes[0].name) if client.classes else ""
+    folders = [f for f in posixpath.dirname(client.path).split("/") if f]
+    names = [stem] if stem and stem not in _GENERIC else []
+    names += ["_".join([*folders[-count:], stem]) for count in range(1, len(folders) + 1)]
+    names.append(client.path)
+    return list(dict.fromkeys(_identifier(n) for n in names))
+
+
+def _snake(name: str) -> str:
+    for ending in ("Client", "Wrapper", "LLM", "Generator"):
+        name = name.removesuffix(ending)
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _identifier(text: str) -> str:
+    name = re.sub(r"\W+", "_", text.removesuffix(".py")).strip("_").lower()
+    return name if name.isidentifier() and not keyword.iskeyword(name) else f"m_{name}"
 
 
 def _rewrites(clients: list[ClientModule], moved_modules: set[str]) -> tuple[FileRewrite, ...]:
@@ -284,7 +356,13 @@ def _default_output(clients: list[ClientModule], existing: tuple[ModuleMove, ...
         if len(set(parts)) != 1:
             break
         common.append(parts[0])
-    return posixpath.join(import_root, *common, "components", "generator") if import_root or common else "components/generator"
+    if "components" in common:
+        # Clients already inside a `components` package (`pkg/components/model_client/`): the
+        # generator goes next to them in it (`pkg/components/generator/`), not one level deeper.
+        common = common[: len(common) - common[::-1].index("components")]
+    else:
+        common.append("components")
+    return posixpath.join(import_root, *common, "generator")
 
 
 def _dotted(path: str, import_root: str) -> str:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import libcst as cst
 
+from genmigrate import progress
 from genmigrate.codemods._source import CodemodError, parse
 from genmigrate.codemods.absolutize_imports import absolutize_module, may_have_relative_imports
 from genmigrate.codemods.alias_shim import alias_shim_module
@@ -17,7 +18,7 @@ from genmigrate.codemods.reexport_shim import reexport_module
 from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 from genmigrate.codemods.rewrite_imports import may_import_moved, rewrite_module_imports
 from genmigrate.codemods.rewrite_patch_targets import may_name_moved, rewrite_module_targets
-from genmigrate.generated import AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
+from genmigrate.generated import FUNCTIONS_FACTORY, AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
 from genmigrate.marker import GENERATED_HEADER
 from genmigrate.model import ClientModule, FileChange, ScanResult
 from genmigrate.plan import MigrationPlan, ModuleMove, provider_header
@@ -47,7 +48,7 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
     """Every file the plan creates or changes, in path order; unchanged files are left out."""
     clients = {c.path: c for c in scan.clients}
     out: dict[str, bytes] = {}
-    for move in plan.moves:
+    for move in progress.track(plan.moves, "modules rendered"):
         client = clients.get(move.source_path)
         if client is None:  # moved by an earlier run: only the package files are re-rendered
             continue
@@ -56,7 +57,7 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
             module = parse(source.text)  # parsed once: both outputs are built from this tree
             out[move.target_path] = _provider_module(plan, move, client, source, module)
             out[move.source_path] = _shim(plan, move, source, module)
-    for rewrite in plan.rewrites:
+    for rewrite in progress.track(plan.rewrites, "files rewritten"):
         with _transforming(rewrite.path):
             source = tree.source(rewrite.path)
             out[rewrite.path] = _rewrite(plan, rewrite.path, rewrite.kind, source)
@@ -80,9 +81,11 @@ def _provider_module(
     # Absolutizing only adds segments of the module's own name: the prefilters see those too.
     seen = f"{source.text}\n{move.source_module}"
     module = _rewrite_python(plan, seen, module, move.target_module, is_package=False)
-    primary = next(c for c in client.classes if c.name == move.primary_class)
-    adapter = render_adapter(
-        AdapterContext(
+    if move.protocol == "functions":
+        context = AdapterContext(move.provider, move.adapter_class, FUNCTIONS_FACTORY, move.protocol, tuple(client.functions))
+    else:
+        primary = next(c for c in client.classes if c.name == move.primary_class)
+        context = AdapterContext(
             provider=move.provider,
             adapter_class=move.adapter_class,
             legacy_class=move.primary_class,
@@ -92,7 +95,7 @@ def _provider_module(
             protocol_base=primary.protocol_base,
             model_types=tuple(primary.model_types),
         )
-    )
+    adapter = render_adapter(context)
     module = add_adapter(module, adapter, provider_header(move, plan.import_root))
     return source.with_text(module.code).encode()
 

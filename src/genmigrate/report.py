@@ -76,6 +76,7 @@ def render(result: ScanResult, console: Console, explain: bool = False) -> None:
             for line in _details(client):
                 console.print(line, markup=False, highlight=False)
         console.print()
+        console.print(f"import root: {result.import_root} ({result.import_root_from})", markup=False, highlight=False)
     if explain and result.rejected:
         for line in explain_lines(result):
             console.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -1,5 +1,6 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Provider modules, registered by relative dotted path and imported only on first use."""
+"""Provider modules, registered by relative dotted path and imported only on first
+use."""
 
 PROVIDERS: dict[str, str] = {
     "anthropic": ".providers.anthropic_generator:AnthropicGenerator",

@@ -1,17 +1,8 @@
-"""Dotted module names of files, and resolution of relative imports."""
+"""Package and test-file tests on paths, and resolution of relative imports (dotted names: importroot.py)."""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-
-
-def module_name(path: str) -> str:
-    """`api/openai_client.py` -> `api.openai_client`; `api/__init__.py` -> `api`."""
-    pure = PurePosixPath(path)
-    parts = list(pure.with_suffix("").parts)
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
 
 
 def is_package(path: str) -> bool:

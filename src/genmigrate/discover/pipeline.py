@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from genmigrate import progress
 from genmigrate.config import Config, key_line
 from genmigrate.discover import names
 from genmigrate.discover.calls import talks_http
@@ -18,6 +19,7 @@ from genmigrate.discover.crossrefs import dependent_hazards, same_name_helpers
 from genmigrate.discover.dependents import find_dependents, is_text_candidate, parse_python
 from genmigrate.discover.files import list_files
 from genmigrate.discover.hazards import local_hazards
+from genmigrate.discover.importroot import ImportRoots
 from genmigrate.discover.prefilter import Hit, classify, imports_http_client
 from genmigrate.discover.protocols import learn_protocols
 from genmigrate.discover.providers import detect_provider
@@ -42,7 +44,7 @@ class _State:
     errors: dict[str, SourceError] = field(default_factory=dict)
     parsed: set[str] = field(default_factory=set)
     generated: list[str] = field(default_factory=list)
-    strip_src: bool = False
+    roots: ImportRoots = field(default_factory=lambda: ImportRoots(()))
     # Classes an earlier migration moved into provider modules, fully qualified.
     moved_classes: set[str] = field(default_factory=set)
     included: set[str] = field(default_factory=set)  # paths `[tool.genmigrate] include` forces in
@@ -75,8 +77,17 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
         clients=sorted(modules, key=lambda c: c.path),
         errors=sorted(state.errors.values(), key=lambda e: (e.path, e.line)),
         generated=sorted(state.generated),
+        **_import_root(state, modules),
         rejected=[Rejected(path, state.module_of[path], state.rejected[path]) for path in sorted(state.rejected)],
     )
+
+
+def _import_root(state: _State, modules: list[ClientModule]) -> dict[str, str]:
+    """The import root the client modules' dotted names start from, and where it was read."""
+    found = sorted({state.roots.root_of(c.path) for c in modules})
+    if not found:
+        return {}
+    return {"import_root": ", ".join(r or "." for r, _ in found), "import_root_from": "; ".join(w for _, w in found)}
 
 
 def _source_of(state: _State) -> Callable[[str], tuple[str, bytes] | None]:
@@ -114,14 +125,13 @@ def _extends(state: _State, path: str, client_classes: set[str]) -> bool:
 
 
 def _module_name(state: _State, path: str) -> str:
-    module = names.module_name(path)
-    return module[4:] if state.strip_src and module.startswith("src.") else module
+    return state.roots.module_name(path)
 
 
 def _read_and_prefilter(state: _State, listed: list[str]) -> None:
-    state.strip_src = "src/__init__.py" not in listed
+    state.roots = ImportRoots.of(listed, lambda path: state.tree.read(path) or b"")
     _match_includes(state, listed)
-    for path in listed:
+    for path in progress.track(listed, "files scanned"):
         if not is_text_candidate(path):
             continue
         try:
@@ -206,7 +216,7 @@ def _client(state: _State, parsed: Parsed, dependents: list[Dependent], helpers:
     hazards += helpers + dependent_hazards(dependents, {c.name: c.line for c in parsed.classes})
     return ClientModule(
         path=parsed.path, module=parsed.module, provider=provider, evidence=evidence,
-        classes=parsed.classes, statements=graph.statements,
+        classes=parsed.classes, statements=graph.statements, functions=parsed.functions,
         hazards=sorted(hazards, key=lambda h: (h.line, h.code, h.message)),
         dependents=sorted(dependents, key=lambda d: (d.path, d.line, d.kind, d.target)),
         encoding=graph.module.encoding, newline=graph.module.default_newline,

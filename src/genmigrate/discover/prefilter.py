@@ -41,6 +41,7 @@ class Hit(Enum):
 
 
 def classify(data: bytes) -> Hit | None:
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a BOM would hide an import on the first line
     lowered = data.lower()
     named = any(word in lowered for word in _PROVIDER_WORDS)
     if not named and not any(word in data for word in _SDK_WORDS):
@@ -61,4 +62,4 @@ def words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
 
 def imports_http_client(data: bytes) -> bool:
     """An import line of requests/aiohttp/httpx/...: the only way a file without an SDK import can be a client."""
-    return _HTTP_IMPORT.search(data) is not None
+    return _HTTP_IMPORT.search(data.removeprefix(b"\xef\xbb\xbf")) is not None

@@ -2,7 +2,7 @@
 
 Every fact about a provider that more than one stage needs lives in `CATALOGUE`: the SDK packages
 that reach it, the words in module and class names that name it, the hosts of its endpoints, the
-display name of its adapter and the wire format of its API.
+display name of its adapter.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ class Provider:
     sdks: tuple[str, ...] = ()  # importable packages (dotted allowed) that reach this provider
     tokens: tuple[str, ...] = ()  # words in module/class names that name it
     endpoint: str = ""  # regex of its API hosts / base URLs
-    wire: str = "openai"  # the format its endpoint speaks: openai | anthropic | bedrock | dashscope | ollama | other
     paths: str = ""  # regex of URL paths only its API has (weaker evidence than a host)
 
 
@@ -31,23 +30,23 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider("azure", "AzureOpenAI", ("azure",), ("azure",),
              r"[\w.-]*\.openai\.azure\.com|[\w.-]*\.cognitiveservices\.azure\.com|models\.inference\.ai\.azure\.com"),
     Provider("bedrock", "Bedrock", ("boto3", "botocore", "aiobotocore"), ("bedrock",),
-             r"bedrock-runtime[\w.-]*\.amazonaws\.com", "bedrock", r"/model/[^/'\"]+/(?:converse|invoke)"),
+             r"bedrock-runtime[\w.-]*\.amazonaws\.com", r"/model/[^/'\"]+/(?:converse|invoke)"),
     Provider("dashscope", "Dashscope", ("dashscope",), ("dashscope", "qwen", "tongyi"),
-             r"dashscope[\w.-]*\.aliyuncs\.com", "dashscope", r"/api/v1/services/(?:aigc|embeddings)/"),
-    Provider("anthropic", "Anthropic", ("anthropic",), ("anthropic", "claude"), r"api\.anthropic\.com", "anthropic",
+             r"dashscope[\w.-]*\.aliyuncs\.com", r"/api/v1/services/(?:aigc|embeddings)/"),
+    Provider("anthropic", "Anthropic", ("anthropic",), ("anthropic", "claude"), r"api\.anthropic\.com",
              r"/v1/messages\b"),
-    Provider("ollama", "Ollama", ("ollama",), ("ollama",), r"localhost:11434|127\.0\.0\.1:11434", "ollama",
+    Provider("ollama", "Ollama", ("ollama",), ("ollama",), r"localhost:11434|127\.0\.0\.1:11434",
              r"/api/(?:chat|generate|embed|embeddings|tags)\b"),
     Provider("groq", "Groq", ("groq",), ("groq",), r"api\.groq\.com"),
-    Provider("mistral", "Mistral", ("mistralai",), ("mistral",), r"api\.mistral\.ai", "other"),
-    Provider("cohere", "Cohere", ("cohere",), ("cohere",), r"api\.cohere\.(?:ai|com)", "other"),
+    Provider("mistral", "Mistral", ("mistralai",), ("mistral",), r"api\.mistral\.ai"),
+    Provider("cohere", "Cohere", ("cohere",), ("cohere",), r"api\.cohere\.(?:ai|com)"),
     Provider("together", "Together", ("together",), ("together",), r"api\.together\.(?:xyz|ai)"),
     Provider("fireworks", "Fireworks", ("fireworks",), ("fireworks",), r"api\.fireworks\.ai"),
     Provider("deepseek", "DeepSeek", (), ("deepseek",), r"api\.deepseek\.com"),
     Provider("xai", "Xai", (), ("xai", "grok"), r"api\.x\.ai"),
-    Provider("litellm", "LiteLLM", ("litellm",), ("litellm",), "", "other"),
+    Provider("litellm", "LiteLLM", ("litellm",), ("litellm",), ""),
     Provider("google", "Google", ("google.generativeai", "google.genai"), ("gemini",),
-             r"generativelanguage\.googleapis\.com", "other"),
+             r"generativelanguage\.googleapis\.com"),
     Provider("openai", "OpenAI", ("openai",), ("openai",), r"api\.openai\.com"),
 )
 BY_NAME = {p.name: p for p in CATALOGUE}

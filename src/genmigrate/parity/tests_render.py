@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 from syrupy.extensions.amber import AmberDataSerializer
 
-from genmigrate import children
+from genmigrate import children, progress
 from genmigrate.model import ClassInfo
 from genmigrate.parity.compare import Difference, differences
 from genmigrate.parity.harness import REPORT_ENV
@@ -113,7 +113,8 @@ def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str 
         user = root / tests_dir / "parity_scenarios.py"
         if user.is_file():
             (work / tests_dir / user.name).write_bytes(user.read_bytes())
-        result = _pytest(work, root.resolve(), work / tests_dir, ["--snapshot-update"], work / "report.jsonl")
+        with progress.counting("parity cases recorded", lambda: _rows(work / "report.jsonl")):
+            result = _pytest(work, root.resolve(), work / tests_dir, ["--snapshot-update"], work / "report.jsonl")
         try:
             _load_got(work / "report.jsonl")
         except ParityError as exc:  # name the user's file, not its scratch copy
@@ -123,6 +124,14 @@ def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str 
         snapshots = work / tests_dir / SNAPSHOTS
         return {f"{tests_dir.strip('/')}/{SNAPSHOTS}/{p.relative_to(snapshots).as_posix()}": p.read_bytes()
                 for p in sorted(snapshots.rglob("*")) if p.is_file() and p.suffix != ".lock"}
+
+
+def _rows(report: Path) -> int:
+    """Cases the running suite has reported so far (one line each)."""
+    try:
+        return report.read_bytes().count(b"\n")
+    except OSError:
+        return 0
 
 
 def _tail(result: subprocess.CompletedProcess[str], lines: int = 40) -> str:
@@ -163,7 +172,8 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity") -> ParityReport:
         raise ParityError(f"{folder}:1: no parity tests here (run `genmigrate apply` first)")
     with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
         report = Path(tmp) / "report.jsonl"
-        result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report)
+        with progress.counting("parity cases verified", lambda: _rows(report)):
+            result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report)
         got = _load_got(report)
     counts = {kind: int(n) for n, kind in _SUMMARY.findall(result.stdout.splitlines()[-1] if result.stdout else "")}
     expected = _load_expected(folder)
