@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from servers.render import import_package, write_package
 
+pytestmark = pytest.mark.unit
+
 PROVIDERS = ("openai", "azure", "bedrock", "anthropic", "ollama")
 
 
