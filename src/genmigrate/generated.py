@@ -18,7 +18,9 @@ import jinja2
 
 from genmigrate.model import OPERATIONS, MethodInfo, Operation
 
-PROTOCOLS = ("modelclient", "chat-wrapper", "learned", "unknown")
+PROTOCOLS = ("modelclient", "chat-wrapper", "learned", "unknown", "functions")
+# The name the adapter of a module-level-functions client constructs: a factory returning the module.
+FUNCTIONS_FACTORY = "_module_functions"
 # Registry names of the embedding family end with this (`openai_embedder`); the manager's embed
 # calls go to `<provider><suffix>` when the package has one.
 EMBEDDER_SUFFIX = "_embedder"
@@ -174,14 +176,16 @@ def render_adapter(ctx: AdapterContext) -> str:
     wrapper_ops = wrapper_operations(ctx.methods)
     kind = "a plain wrapper" if ctx.protocol == "chat-wrapper" else "a class of no known protocol"
     summary = f"Unified interface over `{ctx.legacy_class}` ({kind}), by composition."
+    if ctx.protocol == "functions":
+        summary = "Unified interface over the module-level functions of this module."
     values.update(
         ops={op: wrapper_ops.get(op) for op in _WRAPPER_TABLE},
         summary=summary,
         capabilities=_wrapper_capabilities(wrapper_ops),
         legacy_retries=retries_itself(ctx.methods, {op.method for op in wrapper_ops.values()}),
     )
-    name = (
-        "adapter_chat_wrapper.py.j2" if ctx.protocol == "chat-wrapper" else "adapter_unknown.py.j2"
+    name = {"chat-wrapper": "adapter_chat_wrapper.py.j2", "functions": "adapter_functions.py.j2"}.get(
+        ctx.protocol, "adapter_unknown.py.j2"
     )
     return env.get_template(name).render(**values)
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 SCHEMA_VERSION = 1
 
-Protocol = Literal["modelclient", "chat-wrapper", "base-class", "unknown"]
+Protocol = Literal["modelclient", "chat-wrapper", "base-class", "unknown", "functions"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,8 @@ class ClientModule:
     dependents: list[Dependent]
     encoding: str = "utf-8"
     newline: str = "\n"
+    # Top-level functions, in source order: what an adapter calls when no class talks to the provider.
+    functions: list[MethodInfo] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ class ScanResult:
                     "statements": [Statement(**s) for s in d["statements"]],
                     "hazards": [Hazard(**h) for h in d["hazards"]],
                     "dependents": [Dependent(**x) for x in d["dependents"]],
+                    "functions": [MethodInfo(**m) for m in d.get("functions", [])],
                 }
             )
 

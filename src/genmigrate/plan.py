@@ -180,6 +180,9 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
 def _family(client: ClientModule) -> str:
     """ "embedding" when the class the adapter wraps only embeds; a client no adapter could call
     anything on is refused here, before anything is rendered."""
+    if _wraps_functions(client):
+        ops = offered_operations("functions", tuple(client.functions))
+        return "embedding" if ops <= EMBEDDING_OPERATIONS else "llm"
     if not client.classes:
         raise PlanError(f"{client.path}:1: no class to extract")
     primary = _primary(client.classes)
@@ -194,10 +197,22 @@ def _family(client: ClientModule) -> str:
     return "embedding" if ops <= EMBEDDING_OPERATIONS else "llm"
 
 
+def _wraps_functions(client: ClientModule) -> bool:
+    """No class offers an operation but the module-level functions do (the `ollama_patch.py` shape:
+    provider calls in functions next to a class wrapping a framework component): the adapter calls
+    the functions, and the whole module moves as always."""
+    if client.classes:
+        primary = _primary(client.classes)
+        ops = offered_operations(primary.protocol, tuple(primary.methods), tuple(primary.operations), tuple(primary.model_types))
+        if ops:
+            return False
+    return bool(offered_operations("functions", tuple(client.functions)))
+
+
 def _move(
     client: ClientModule, name: str, config: Config, package_path: str, package_module: str, family: str
 ) -> ModuleMove:
-    primary = _primary(client.classes)
+    wrapped, protocol = ("", "functions") if _wraps_functions(client) else _wrapped_class(client)
     if config.shim == "alias":
         keep = tuple(s.index for s in client.statements)
     else:
@@ -218,13 +233,18 @@ def _move(
         target_path=f"{package_path}/providers/{module}.py",
         target_module=f"{package_module}.providers.{module}",
         classes=tuple(c.name for c in client.classes),
-        primary_class=primary.name,
+        primary_class=wrapped,
         adapter_class=adapter,
-        protocol=primary.protocol,
+        protocol=protocol,
         keep=keep,
         moved_names=moved_names,
         family=family,
     )
+
+
+def _wrapped_class(client: ClientModule) -> tuple[str, str]:
+    primary = _primary(client.classes)
+    return primary.name, primary.protocol
 
 
 def _primary(classes: list[ClassInfo]) -> ClassInfo:

@@ -18,7 +18,7 @@ from genmigrate.codemods.reexport_shim import reexport_module
 from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 from genmigrate.codemods.rewrite_imports import may_import_moved, rewrite_module_imports
 from genmigrate.codemods.rewrite_patch_targets import may_name_moved, rewrite_module_targets
-from genmigrate.generated import AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
+from genmigrate.generated import FUNCTIONS_FACTORY, AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
 from genmigrate.marker import GENERATED_HEADER
 from genmigrate.model import ClientModule, FileChange, ScanResult
 from genmigrate.plan import MigrationPlan, ModuleMove, provider_header
@@ -81,9 +81,11 @@ def _provider_module(
     # Absolutizing only adds segments of the module's own name: the prefilters see those too.
     seen = f"{source.text}\n{move.source_module}"
     module = _rewrite_python(plan, seen, module, move.target_module, is_package=False)
-    primary = next(c for c in client.classes if c.name == move.primary_class)
-    adapter = render_adapter(
-        AdapterContext(
+    if move.protocol == "functions":
+        context = AdapterContext(move.provider, move.adapter_class, FUNCTIONS_FACTORY, move.protocol, tuple(client.functions))
+    else:
+        primary = next(c for c in client.classes if c.name == move.primary_class)
+        context = AdapterContext(
             provider=move.provider,
             adapter_class=move.adapter_class,
             legacy_class=move.primary_class,
@@ -93,7 +95,7 @@ def _provider_module(
             protocol_base=primary.protocol_base,
             model_types=tuple(primary.model_types),
         )
-    )
+    adapter = render_adapter(context)
     module = add_adapter(module, adapter, provider_header(move, plan.import_root))
     return source.with_text(module.code).encode()
 

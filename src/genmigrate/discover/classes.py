@@ -67,6 +67,11 @@ def _protocol(info: ClassInfo, aliases: dict[str, str], local: dict[str, ClassIn
     return "unknown"
 
 
+def describe_functions(graph: ModuleGraph) -> list[MethodInfo]:
+    """The module-level functions, described as methods are (name, parameters, async, yields)."""
+    return [_method(graph, node) for node in graph.nodes if isinstance(node, cst.FunctionDef)]
+
+
 def _method(graph: ModuleGraph, node: cst.FunctionDef) -> MethodInfo:
     return MethodInfo(
         name=node.name.value,

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
 from genmigrate.discover.analyze import ModuleGraph, build_graph
 from genmigrate.discover.calls import report, talks_http
-from genmigrate.discover.classes import describe_classes
+from genmigrate.discover.classes import describe_classes, describe_functions
 from genmigrate.discover.dynimport import ast_target
 from genmigrate.discover.names import is_package, resolve_relative
 from genmigrate.discover.prefilter import HTTP_MODULES
 from genmigrate.discover.statements import imported_sdk, is_sdk_module
-from genmigrate.model import ClassInfo
+from genmigrate.model import ClassInfo, MethodInfo
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Parsed:
     imports: list[str]
     sdk_names: set[str]
     text: str
+    functions: list[MethodInfo] = field(default_factory=list)
 
 
 def imported_modules(tree: ast.Module) -> list[str]:
@@ -76,7 +77,8 @@ def analyse(path: str, module_name: str, data: bytes, tree: ast.Module, text: st
     if not force and not any(_uses(graph, index_of[c.name], c.needs, sdk_statements | http) for c in classes):
         return None
     sdk_names = {name for i in sdk_statements for name in graph.statements[i].defines}
-    return Parsed(path, module_name, graph, classes, imported_modules(tree), sdk_names, text)
+    functions = describe_functions(graph)
+    return Parsed(path, module_name, graph, classes, imported_modules(tree), sdk_names, text, functions)
 
 
 def _uses(graph: ModuleGraph, index: int, needs: list[int], providers: set[int]) -> bool:

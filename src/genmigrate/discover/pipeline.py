@@ -216,7 +216,7 @@ def _client(state: _State, parsed: Parsed, dependents: list[Dependent], helpers:
     hazards += helpers + dependent_hazards(dependents, {c.name: c.line for c in parsed.classes})
     return ClientModule(
         path=parsed.path, module=parsed.module, provider=provider, evidence=evidence,
-        classes=parsed.classes, statements=graph.statements,
+        classes=parsed.classes, statements=graph.statements, functions=parsed.functions,
         hazards=sorted(hazards, key=lambda h: (h.line, h.code, h.message)),
         dependents=sorted(dependents, key=lambda d: (d.path, d.line, d.kind, d.target)),
         encoding=graph.module.encoding, newline=graph.module.default_newline,

@@ -1,0 +1,65 @@
+"""fixtures/functions_app: clients in every shape (module-level functions, a second OpenAI module
+sorting first, BOM+CRLF, latin-1 with a cookie, a star import) migrate through the command line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from genmigrate.config import Config
+from genmigrate.discover import discover
+from genmigrate.plan import make_plan
+from tests.test_e2e_apply import git, git_copy
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "functions_app"
+CLIENTS = {
+    "chatapp/anthropic_client.py": "anthropic",
+    "chatapp/compat_openai.py": "compat_openai",
+    "chatapp/hosted_client.py": "hosted",
+    "chatapp/ollama_patch.py": "ollama_embedder",
+    "chatapp/openai_client.py": "openai",
+    "chatapp/star_openai.py": "star_openai",
+}
+
+
+def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # The diff holds the latin-1 file's bytes as they are.
+    return subprocess.run([sys.executable, "-m", "genmigrate", *args], cwd=root, capture_output=True, text=True,
+                          errors="replace")
+
+
+def _app_tests(root: Path) -> str:
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return re.findall(r"\d+ passed", proc.stdout)[-1]
+
+
+def test_plan_names_every_shape_and_wraps_the_functions() -> None:
+    scan = discover(FIXTURE, Config())
+    plan = make_plan(scan, Config())
+    assert {m.source_path: m.provider for m in plan.moves} == CLIENTS
+    ollama = next(m for m in plan.moves if m.source_path == "chatapp/ollama_patch.py")
+    assert (ollama.protocol, ollama.primary_class, ollama.adapter_class) == ("functions", "", "OllamaEmbedder")
+    assert ollama.classes == ("DocumentEmbedder",)  # moves with the module, not wrapped
+    functions = next(c for c in scan.clients if c.path == "chatapp/ollama_patch.py").functions
+    assert [f.name for f in functions] == ["_host", "list_models", "check_model_exists", "embed_texts"]
+
+
+def test_diff_apply_then_nothing_to_do_and_the_apps_tests_keep_their_count(tmp_path: Path) -> None:
+    root = git_copy(tmp_path, FIXTURE)
+    before = _app_tests(root)
+    diff = _cli(root, "diff", ".", "--no-parity")
+    assert diff.returncode == 1, diff.stderr
+    apply = _cli(root, "apply", ".", "--no-parity")
+    assert apply.returncode == 0, apply.stderr
+    for old in CLIENTS:
+        assert b"# genmigrate: shim" in b"".join((root / old).read_bytes().splitlines(True)[:3]), old
+    assert (root / "chatapp/components/generator/providers/ollama_embedder.py").is_file()
+    assert (root / "chatapp/anthropic_client.py").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert _app_tests(root) == before == "10 passed"
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "migrated")
+    again = _cli(root, "diff", ".", "--no-parity")
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr
