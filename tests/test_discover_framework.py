@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from genmigrate.cli import main
+
+pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "framework_pkg" / "libsrc"
 CLIENTS = "fwpkg/components/model_client/"

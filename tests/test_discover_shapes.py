@@ -9,6 +9,8 @@ from genmigrate.cli import main
 from genmigrate.config import Config
 from tests.conftest import client
 
+pytestmark = pytest.mark.unit
+
 RECALLED = {
     "safe_import string": (
         "from fw.utils import safe_import\nollama = safe_import('ollama', 'pip install ollama')\n\n"

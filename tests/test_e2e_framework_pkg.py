@@ -13,6 +13,8 @@ import pytest
 from genmigrate.parity.offline import tiktoken_cache_dir
 from tests.test_e2e_apply import files_of, genmigrate, git_copy
 
+pytestmark = pytest.mark.e2e
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "framework_pkg" / "libsrc"
 FIXTURE_TESTS = "18 passed"  # the fixture's own suite, as written
 

@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from genmigrate.config import Config
 from genmigrate.discover import discover
 from genmigrate.plan import make_plan
 from tests.test_e2e_apply import git, git_copy
+
+pytestmark = pytest.mark.e2e
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "functions_app"
 CLIENTS = {

@@ -15,6 +15,8 @@ from servers import wire
 from servers.harness import Recorder, servers
 from servers.migrated import fixture_manager
 
+pytestmark = pytest.mark.unit
+
 __all__ = ["servers"]  # a fixture used by the tests below (migrated_app: conftest)
 
 BEDROCK_CHAT = "anthropic.claude-3-5-sonnet-20240620-v1:0"

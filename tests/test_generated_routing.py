@@ -10,6 +10,8 @@ import pytest
 
 from servers.render import import_package, write_package
 
+pytestmark = pytest.mark.unit
+
 PROVIDERS = ("openai", "azure", "bedrock", "anthropic", "ollama")
 
 

@@ -15,6 +15,8 @@ from servers.harness import Recorder, servers
 from servers.migrated import fixture_manager
 from servers.render import import_package, write_package
 
+pytestmark = pytest.mark.unit
+
 __all__ = ["servers"]  # a fixture used by the tests below (migrated_app: conftest)
 
 ROUTES = [

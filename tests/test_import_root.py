@@ -17,6 +17,8 @@ from genmigrate.discover.importroot import ImportRoots, locate
 from genmigrate.plan import make_plan
 from tests.trees import CLIENT, write_tree
 
+pytestmark = pytest.mark.unit
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
 
 

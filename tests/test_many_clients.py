@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from genmigrate.config import Config
 from genmigrate.engine import migrate, plan_and_render
 from genmigrate.write import write_changes
 from tests.trees import CLIENT, write_tree
+
+pytestmark = pytest.mark.integration
 
 SDKS = ("openai", "anthropic", "groq", "mistralai", "cohere")
 COUNT = 32

@@ -7,6 +7,7 @@ import random
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,8 @@ from genmigrate.marker import read_provider_header
 from genmigrate.model import ClassInfo, ClientModule, MethodInfo, ScanResult, Statement
 from genmigrate.plan import make_plan, registry_names
 from tests.trees import CLIENT
+
+pytestmark = pytest.mark.integration
 
 STEMS = ("openai_client", "openai_compat_client", "a_openai", "llm", "client", "groq_client", "zz_openai_patch")
 FOLDERS = ("api", "api/llms", "api/embeddings", "svc")

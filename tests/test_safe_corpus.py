@@ -11,6 +11,8 @@ import pytest
 
 from tests import safe_repo
 
+pytestmark = pytest.mark.integration
+
 CLIENT = safe_repo.files()["app/openai_client.py"]
 Build = Callable[[Path], Path]
 
