@@ -1,4 +1,8 @@
-"""`genmigrate diff` and `genmigrate apply`: thin click commands over the engine."""
+"""`genmigrate diff` and `genmigrate apply`: thin click commands over the engine.
+
+Only click loads at import time: the command line starts on every `--help`, so each body imports
+what it uses.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from genmigrate.config import Config, ConfigError, load_config
-from genmigrate.outcome_report import document, echo_patch, selected, stat_lines, summary
 from genmigrate.output import current
-from genmigrate.patch import unified_diff
-from genmigrate.children import deferred_signals, terminating_cleanly
-from genmigrate.errors import GenmigrateError
-from genmigrate.lock import apply_lock
-from genmigrate.write import dirty_files, recover, write_changes
 
 if TYPE_CHECKING:
+    from genmigrate.config import Config
     from genmigrate.engine import Outcome
+    from genmigrate.errors import GenmigrateError
 
 EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 
@@ -61,9 +60,11 @@ def _refuse(error: GenmigrateError) -> None:
 
 
 def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: bool = False) -> Outcome:
-    from genmigrate.engine import migrate  # the engine loads LibCST: only when needed
-
+    from genmigrate.children import terminating_cleanly
+    from genmigrate.config import ConfigError, load_config
     from genmigrate.discover.importroot import locate
+    from genmigrate.engine import migrate  # the engine loads LibCST: only when needed
+    from genmigrate.errors import GenmigrateError
 
     where = locate(path)
     root = where.root
@@ -88,6 +89,8 @@ def _report_parity(outcome: Outcome) -> None:
 
 
 def _json(command: str, path: Path, outcome: Outcome, parity: bool, written: bool) -> None:
+    from genmigrate.outcome_report import document
+
     checked = {"checked": parity and outcome.plan is not None and bool(outcome.changes),
                "ok": outcome.parity_ok, "differences": outcome.parity_differences}
     click.echo(document(command, path.as_posix(), outcome.changes, outcome.warnings, checked, written), nl=False)
@@ -112,6 +115,9 @@ def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: 
 
     Exit 0: nothing to do; 1: changes pending; 2: error.
     """
+    from genmigrate.outcome_report import echo_patch, selected, stat_lines, summary
+    from genmigrate.patch import unified_diff
+
     outcome = _run(path, shim, output, parity, force)
     patch = unified_diff(outcome.changes)
     if patch_file is not None:
@@ -151,6 +157,8 @@ def apply_cmd(path: Path, allow_dirty: bool, as_json: bool, shim: str | None, ou
     Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
     """
     from genmigrate.discover.importroot import locate
+    from genmigrate.errors import GenmigrateError
+    from genmigrate.lock import apply_lock
 
     root = locate(path).root
     try:
@@ -167,6 +175,11 @@ def apply_cmd(path: Path, allow_dirty: bool, as_json: bool, shim: str | None, ou
 def _apply(
     root: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool, force: bool, as_json: bool
 ) -> None:
+    from genmigrate.children import deferred_signals
+    from genmigrate.errors import GenmigrateError
+    from genmigrate.outcome_report import summary
+    from genmigrate.write import dirty_files, recover, write_changes
+
     recovery = recover(root)
     if recovery.action != "none":
         current().note(f"recovered an interrupted apply: {recovery.action} ({recovery.files} files)")

@@ -9,16 +9,20 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from genmigrate.parity.compare import Difference, group
 from genmigrate.parity.deadline import SCENARIO_ENV
+
+if TYPE_CHECKING:
+    from genmigrate.parity.compare import Difference
 
 
 def _show(found: list[Difference], as_json: bool, summary: dict[str, Any], notes: list[str]) -> None:
     """Every difference grouped by cause (most telling first), then each scenario in full."""
+    from genmigrate.parity.compare import group
+
     groups = group(found)
     if as_json:
         click.echo(json.dumps({**summary, "groups": [g.to_json() for g in groups],
