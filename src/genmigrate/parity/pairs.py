@@ -17,8 +17,8 @@ from genmigrate.parity.compare import Difference, differences
 from genmigrate.parity.deadline import timeout_line
 from genmigrate.parity.facts import module_facts
 from genmigrate.parity.harness import ParityCase
-from genmigrate.parity.worker import WorkerError
 from genmigrate.parity.offline import seed_tiktoken_cache
+from genmigrate.parity.worker import WorkerError
 
 
 class PairError(Exception):
@@ -86,17 +86,25 @@ def compare_pair(root: Path, legacy: ClassRef, candidate: ClassRef) -> PairResul
     """Every behaviour difference of `candidate` from `legacy`, over the scenarios derived from
     `legacy`. Both sides run in forks of the shared worker (nothing one imports or caches reaches
     the other or a later scenario); the candidate's inputs are computed with the legacy class."""
-    seed_tiktoken_cache()
     info, provider = legacy_info(root, legacy)
     _module_path(root, candidate.module)
-    facts = module_facts(_module_path(root, legacy.module), [legacy.name]).get(legacy.name, {})
+    return compare_sides(info, provider, _module_path(root, legacy.module), legacy, candidate)
+
+
+def compare_sides(info: ClassInfo, provider: str, legacy_path: Path, legacy: ClassRef, candidate: ClassRef,
+                  roots: tuple[str, str] | None = None) -> PairResult:
+    """`compare_pair` once the legacy class is known; `roots` (legacy, candidate) import each side
+    from its own tree (then the candidate computes its own inputs: the legacy module is not on its path)."""
+    seed_tiktoken_cache()
+    facts = module_facts(legacy_path, [legacy.name]).get(legacy.name, {})
     shared = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info),
               "facts": facts}
     progress(f"parity: recording {legacy.module}:{legacy.name}")
-    expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, **shared))
+    expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, root=roots and roots[0], **shared))
     progress(f"parity: running {candidate.module}:{candidate.name}")
-    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name,
-                           reference=f"{legacy.module}:{legacy.name}", **shared))
+    reference = None if roots else f"{legacy.module}:{legacy.name}"
+    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name, reference=reference,
+                           root=roots and roots[1], **shared))
     found = [d for name in expected for d in differences(name, expected[name], got.get(name), info.name)]
     timeouts = [line for trace in [*expected.values(), *got.values()] if (line := timeout_line(trace))]
     return PairResult(len(expected), found, timeouts)
