@@ -74,7 +74,10 @@ def extract(path: Path, rev: str, into: Path) -> Path:
     archive = _git(top, "archive", "--format=tar", commit)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
-    return into / path.resolve().relative_to(top.resolve())
+    old = into / path.resolve().relative_to(top.resolve())
+    if not old.is_dir():
+        raise AuditError(f"{path}:1: not in the tree of {rev}")
+    return old
 
 
 def _module_name(root: Path, file: Path) -> str:
