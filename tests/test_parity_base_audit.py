@@ -19,11 +19,12 @@ from genmigrate.cli import main
 pytestmark = pytest.mark.e2e
 
 LEGACY = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app" / "api"
-MOVED = "api/providers/openrouter.py"
+MOVED = {"openrouter_client.py": "api/providers/openrouter.py", "anthropic_client.py": "api/providers/anthropic.py"}
 RENAME = ("--map", "OpenRouterModelCatalog=OpenRouterModels")
 
-# (what the hand migration changed, the text it replaced, its replacement)
-REGRESSIONS = [
+# (what the hand migration changed, the text it replaced, its replacement), per moved module
+REGRESSIONS = {}
+REGRESSIONS["openrouter_client.py"] = [
     (
         "renamed kwarg",
         'site_url: str = "https://github.com/wikiqa/wikiqa",',
@@ -33,6 +34,13 @@ REGRESSIONS = [
     ("dropped header", '        headers["X-Title"] = self.app_name\n', ""),
     ("default model", 'default_model: str = "openai/gpt-4o-mini",', 'default_model: str = "openai/gpt-4o",'),
     ("swallowed exception", "    response.raise_for_status()\n", ""),
+]
+REGRESSIONS["anthropic_client.py"] = [
+    (
+        "swallowed exception",
+        'logger.error("Anthropic rejected the request: %s", error.message)\n                raise\n',
+        'logger.error("Anthropic rejected the request: %s", error.message)\n                return ""\n',
+    ),
 ]
 
 
@@ -50,23 +58,25 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Commit 1: the legacy app. Commit 2: the client moved, unchanged. Commit 3: the regressions."""
     root = tmp_path_factory.mktemp("hand_migration")
     (root / "api").mkdir()
-    for name in ("__init__.py", "openrouter_client.py"):
+    for name in ("__init__.py", *MOVED):
         shutil.copy(LEGACY / name, root / "api" / name)
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "legacy app")
     (root / "api" / "providers").mkdir()
     (root / "api" / "providers" / "__init__.py").write_text('"""Provider clients."""\n')
-    _git(root, "mv", "api/openrouter_client.py", MOVED)
-    text = (root / MOVED).read_text()  # an intended rename: not a difference under --map
-    (root / MOVED).write_text(text.replace("class OpenRouterModelCatalog:", "class OpenRouterModels:"))
+    for name, moved in MOVED.items():
+        _git(root, "mv", f"api/{name}", moved)
+    moved = root / MOVED["openrouter_client.py"]  # an intended rename: not a difference under --map
+    moved.write_text(moved.read_text().replace("class OpenRouterModelCatalog:", "class OpenRouterModels:"))
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "move the client")
-    text = (root / MOVED).read_text()
-    for _, old, new in REGRESSIONS:
-        assert old in text, old
-        text = text.replace(old, new)
-    (root / MOVED).write_text(text)
+    for name, planted in REGRESSIONS.items():
+        text = (root / MOVED[name]).read_text()
+        for _, old, new in planted:
+            assert old in text, old
+            text = text.replace(old, new)
+        (root / MOVED[name]).write_text(text)
     _git(root, "commit", "-qam", "hand migration")
     return root
 
@@ -100,14 +110,19 @@ def test_every_planted_regression_is_reported(repo: Path) -> None:
     catalog = report["api.openrouter_client:OpenRouterModelCatalog"]
     assert catalog["status"] == "differs"
     assert "HTTPError" in json.dumps(catalog["differences"])  # the exception no longer raised
+    anthropic = report["api.anthropic_client:AnthropicClient"]
+    assert anthropic["status"] == "differs"
+    kinds = {line["kind"] for d in anthropic["differences"] for line in d["lines"]}
+    assert "exception" in kinds  # a rejected request now returns "" instead of raising
 
 
 def test_vanished_class_and_bad_revision(repo: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["parity", "--base", "HEAD~2", "--map", "OpenRouterClient=Gone", str(repo)])
-    assert result.exit_code == 1  # both classes gone (the catalog's rename is not mapped): nothing runs
+    gone = ["--map", "OpenRouterClient=Gone", "--map", "AnthropicClient=Gone"]
+    result = CliRunner().invoke(main, ["parity", "--base", "HEAD~2", *gone, str(repo)])
+    assert result.exit_code == 1  # every class gone (the catalog's rename is not mapped): nothing runs
     assert "api.openrouter_client:OpenRouterClient -> ?: no candidate found" in result.output
     assert "api.openrouter_client:OpenRouterModelCatalog -> ?: no candidate found" in result.output
-    assert "2 classes, 2 differ" in result.output
+    assert "3 classes, 3 differ" in result.output
     code, out = _audit(repo, "--base", "HEAD~2", "--map", "bad")
     assert code == 2 and out.count("\n") == 1
     code, out = _audit(repo, "--base", "no-such-rev")
