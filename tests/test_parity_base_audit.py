@@ -129,3 +129,16 @@ def test_vanished_class_and_bad_revision(repo: Path, tmp_path: Path) -> None:
     assert code == 2 and out.count("\n") == 1 and ":1: " in out
     code, out = _audit(tmp_path, "--base", "HEAD")
     assert code == 2 and out.count("\n") == 1 and "Traceback" not in out
+
+
+def test_candidates_are_found_by_class_name_outside_tests_and_venvs(tmp_path: Path) -> None:
+    from genmigrate.parity.audit import _pick, class_index
+
+    for where in ("app/llm/openrouter.py", "tests/test_openrouter.py", ".venv/lib/openrouter.py"):
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text("class OpenRouterClient:\n    pass\n")
+    (tmp_path / "app" / "broken.py").write_text("class (:\n")
+    index = class_index(tmp_path)
+    assert index == {"OpenRouterClient": ["app.llm.openrouter", "tests.test_openrouter"]}
+    assert _pick(index["OpenRouterClient"], "api.openrouter_client") == "app.llm.openrouter"
+    assert _pick(index["OpenRouterClient"], "tests.test_openrouter") == "tests.test_openrouter"

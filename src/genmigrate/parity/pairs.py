@@ -98,7 +98,7 @@ def compare_sides(info: ClassInfo, provider: str, legacy_path: Path, legacy: Cla
     from its own tree (then the candidate computes its own inputs: the legacy module is not on its path)."""
     seed_tiktoken_cache()
     facts = module_facts(legacy_path, [legacy.name]).get(legacy.name, {})
-    shared = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info),
+    shared: dict[str, Any] = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info),
               "facts": facts}
     progress(f"parity: recording {legacy.module}:{legacy.name}")
     expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, root=roots and roots[0], **shared))
