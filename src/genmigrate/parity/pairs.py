@@ -17,8 +17,8 @@ from genmigrate.parity.compare import Difference, differences
 from genmigrate.parity.deadline import timeout_line
 from genmigrate.parity.facts import module_facts
 from genmigrate.parity.harness import ParityCase
-from genmigrate.parity.worker import WorkerError
 from genmigrate.parity.offline import seed_tiktoken_cache
+from genmigrate.parity.worker import WorkerError
 
 
 class PairError(Exception):
@@ -90,13 +90,20 @@ def compare_pair(root: Path, legacy: ClassRef, candidate: ClassRef) -> PairResul
     info, provider = legacy_info(root, legacy)
     _module_path(root, candidate.module)
     facts = module_facts(_module_path(root, legacy.module), [legacy.name]).get(legacy.name, {})
-    shared = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info),
-              "facts": facts}
+    shared = {
+        "provider": provider,
+        "legacy_module": legacy.module,
+        "class_info": dataclasses.asdict(info),
+        "facts": facts,
+    }
     progress(f"parity: recording {legacy.module}:{legacy.name}")
     expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, **shared))
     progress(f"parity: running {candidate.module}:{candidate.name}")
-    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name,
-                           reference=f"{legacy.module}:{legacy.name}", **shared))
+    got = _traces(
+        CaseSpec(
+            module=candidate.module, class_name=candidate.name, reference=f"{legacy.module}:{legacy.name}", **shared
+        )
+    )
     found = [d for name in expected for d in differences(name, expected[name], got.get(name), info.name)]
     timeouts = [line for trace in [*expected.values(), *got.values()] if (line := timeout_line(trace))]
     return PairResult(len(expected), found, timeouts)
