@@ -95,6 +95,8 @@ def compare_pair(root: Path, legacy: ClassRef, candidate: ClassRef) -> PairResul
         "legacy_module": legacy.module,
         "class_info": dataclasses.asdict(info),
         "facts": facts,
+        # The shared worker may have been started for another tree: the root goes with every case.
+        "root": str(root.resolve()),
     }
     progress(f"parity: recording {legacy.module}:{legacy.name}")
     expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, **shared))
