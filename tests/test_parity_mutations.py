@@ -18,8 +18,21 @@ BENCH = Path(__file__).resolve().parent.parent / "bench" / "mutations.py"
 
 
 def test_mutation_score_floor_on_a_fixed_sample() -> None:
-    command = [sys.executable, str(BENCH), "--json", "--sample", "10", "--seed", "7",
-               "--only", "openrouter", "--only", "anthropic", "--only", "ollama"]
+    command = [
+        sys.executable,
+        str(BENCH),
+        "--json",
+        "--sample",
+        "10",
+        "--seed",
+        "7",
+        "--only",
+        "openrouter",
+        "--only",
+        "anthropic",
+        "--only",
+        "ollama",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout)

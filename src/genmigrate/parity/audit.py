@@ -136,7 +136,9 @@ def _audit_class(
     candidate = ClassRef(_pick(index[name], module), name)
     entry = ClassAudit(f"{module}:{info.name}", f"{candidate.module}:{name}")
     try:
-        result = compare_sides(info, client.provider, old / client.path, legacy, candidate, roots=(str(old), str(path)))
+        result = compare_sides(
+            info, client.provider, old / client.path, legacy, candidate, roots=(str(old), str(path)), reference=False
+        )
     except PairError as exc:
         raise AuditError(str(exc)) from None
     entry.scenarios, entry.differences, entry.notes = result.scenarios, result.differences, result.timeouts

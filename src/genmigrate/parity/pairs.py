@@ -89,24 +89,37 @@ def compare_pair(root: Path, legacy: ClassRef, candidate: ClassRef) -> PairResul
     the other or a later scenario); the candidate's inputs are computed with the legacy class."""
     info, provider = legacy_info(root, legacy)
     _module_path(root, candidate.module)
-    return compare_sides(info, provider, _module_path(root, legacy.module), legacy, candidate)
+    tree = str(root.resolve())
+    return compare_sides(info, provider, _module_path(root, legacy.module), legacy, candidate, (tree, tree))
 
 
-def compare_sides(info: ClassInfo, provider: str, legacy_path: Path, legacy: ClassRef, candidate: ClassRef,
-                  roots: tuple[str, str] | None = None) -> PairResult:
-    """`compare_pair` once the legacy class is known; `roots` (legacy, candidate) import each side
-    from its own tree (then the candidate computes its own inputs: the legacy module is not on its path)."""
+def compare_sides(
+    info: ClassInfo,
+    provider: str,
+    legacy_path: Path,
+    legacy: ClassRef,
+    candidate: ClassRef,
+    roots: tuple[str, str],
+    reference: bool = True,
+) -> PairResult:
+    """`compare_pair` once the legacy class is known. `roots` (legacy, candidate): the tree each side
+    is imported from (the shared worker may have been started for another tree: the root goes with
+    every case). Without `reference` the candidate computes its own inputs (the legacy module is not
+    on its path) and a rename is read back as the legacy name here."""
     seed_tiktoken_cache()
     facts = module_facts(legacy_path, [legacy.name]).get(legacy.name, {})
-    shared: dict[str, Any] = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info),
-              "facts": facts}
+    shared: dict[str, Any] = {
+        "provider": provider,
+        "legacy_module": legacy.module,
+        "class_info": dataclasses.asdict(info),
+        "facts": facts,
+    }
     progress(f"parity: recording {legacy.module}:{legacy.name}")
-    expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, root=roots and roots[0], **shared))
+    expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, root=roots[0], **shared))
     progress(f"parity: running {candidate.module}:{candidate.name}")
-    reference = None if roots else f"{legacy.module}:{legacy.name}"
-    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name, reference=reference,
-                           root=roots and roots[1], **shared))
-    if roots and candidate.name != legacy.name:  # no reference to name the rename in the trace itself
+    ref = f"{legacy.module}:{legacy.name}" if reference else None
+    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name, reference=ref, root=roots[1], **shared))
+    if not reference and candidate.name != legacy.name:
         got = _renamed(got, candidate.name, legacy.name)
     found = [d for name in expected for d in differences(name, expected[name], got.get(name), info.name)]
     timeouts = [line for trace in [*expected.values(), *got.values()] if (line := timeout_line(trace))]
