@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ._config import ManagerConfig
     from ._hooks import CallContext, Hooks
     from ._models import ModelInfo, ModelRegistry
+    from ._redis_cache import RedisCache
     from ._resilience import NO_RETRY, BreakerSettings, CircuitBreaker, RetryPolicy
     from ._streams import PrimedStream
     from .base import (
@@ -74,6 +75,7 @@ __all__ = [
     "ManagerConfig",
     "ModelRegistry",
     "NO_RETRY",
+    "RedisCache",
     "ResponseCache",
     "RetryPolicy",
     "Route",
@@ -87,6 +89,7 @@ _LAZY = {
     "ManagerConfig": "._config",
     "ModelRegistry": "._models",
     "NO_RETRY": "._resilience",
+    "RedisCache": "._redis_cache",
     "ResponseCache": "._cache",
     "RetryPolicy": "._resilience",
 }

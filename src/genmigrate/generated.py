@@ -41,6 +41,7 @@ PACKAGE_FILES: dict[str, str] = {
     "_errors.py": "_errors.py.j2",
     "_hooks.py": "_hooks.py.j2",
     "_models.py": "_models.py.j2",
+    "_redis_cache.py": "_redis_cache.py.j2",
     "_registry.py": "_registry.py.j2",
     "_resilience.py": "_resilience.py.j2",
     "_settings.py": "_settings.py.j2",
