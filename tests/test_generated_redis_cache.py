@@ -186,3 +186,23 @@ def test_a_stopped_redis_is_a_miss_logged_once_and_the_call_succeeds(
     assert cache.errors == 4 and cache.hits == 1  # a read and a write per call
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "treated as a miss" in warnings[0].getMessage()
+
+
+def test_managers_with_different_default_providers_do_not_share_an_entry(
+    migrated_app: Any, servers: Any, monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    gm = migrated_app.generator_manager
+    openai = fixture_manager(
+        migrated_app, servers, Recorder(), monkeypatch, cache=gm.RedisCache(redis_url, prefix="t-d:")
+    )
+    ollama_cache = gm.RedisCache(redis_url, prefix="t-d:")
+    ollama = gm.GeneratorManager(
+        default_provider="ollama",
+        settings=fixture_settings(servers),
+        environ={},
+        entry_points=False,
+        cache=ollama_cache,
+    )
+    assert openai.generate("which one", model="qwen3:1.7b").provider == "openai"
+    assert ollama.generate("which one", model="qwen3:1.7b").provider == "ollama"
+    assert ollama_cache.hits == 0 and len(servers.ollama.hits("/api/chat")) == 1

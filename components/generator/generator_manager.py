@@ -448,7 +448,9 @@ class GeneratorManager:
     def _cache_key(
         self, provider: str | None, request: GenerationRequest
     ) -> tuple[str, str]:
-        return (provider or "", request.cache_key())
+        # the default provider is part of the key: a shared cache (RedisCache) may
+        # serve managers with different defaults
+        return (provider or self._default or "", request.cache_key())
 
     def _deadline(self, timeout: float | None) -> float | None:
         return self._runner.deadline(
