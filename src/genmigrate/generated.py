@@ -251,14 +251,15 @@ def _wrapper_op(op: Operation) -> WrapperOp:
 
 def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...] = ()) -> dict[str, bool]:
     """The operations an AdalFlow ModelClient subclass supports, read from its methods and from the
-    `ModelType` members it names: a class that names EMBEDDER but never LLM only embeds, one that
+    `ModelType` members it names: a class that names EMBEDDER but never LLM, and parses no chat
+    completion, only embeds (one that branches on EMBEDDER and chats otherwise does both); one that
     names LLM but never EMBEDDER only generates. A stub `call`/`acall` (`raise NotImplementedError`)
     offers nothing. A class defining neither `call` nor `acall` subclasses a concrete client and
     inherits both.
     """
     defined = _last_definitions(methods)
     names = {name for name, method in defined.items() if not method.stub}
-    llm = not model_types or "LLM" in model_types
+    llm = not model_types or "LLM" in model_types or "parse_chat_completion" in names
     embedder = not model_types or "EMBEDDER" in model_types
     inherited = not set(defined) & {"call", "acall"}
     sync = "call" in names or inherited
