@@ -79,6 +79,7 @@ class AdapterContext:
     operations: tuple[Operation, ...] = ()  # protocol "learned": what the class really offers
     protocol_base: str = ""
     model_types: tuple[str, ...] = ()  # ModelType members the class names (ModelClient)
+    model_type_bound: bool = False  # the module imports its own `ModelType` (the framework's enum)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def render_adapter(ctx: AdapterContext) -> str:
             stream_usage=compatible,
             capabilities=_capabilities(flags),
             legacy_retries=retries_itself(ctx.methods, {"call", "acall"}),
+            model_type_bound=ctx.model_type_bound,
         )
         return env.get_template("adapter_modelclient.py.j2").render(**values)
     wrapper_ops = wrapper_operations(ctx.methods)
