@@ -81,10 +81,11 @@ def _binds_model_type(module: cst.Module) -> bool:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
-            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                if any(a.asname is None and isinstance(a.name, cst.Name) and a.name.value == "ModelType"
-                       for a in small.names):
-                    return True
+            names = small.names if isinstance(small, cst.ImportFrom) else ()
+            if not isinstance(names, cst.ImportStar) and any(
+                a.asname is None and isinstance(a.name, cst.Name) and a.name.value == "ModelType" for a in names
+            ):
+                return True
     return False
 
 
