@@ -17,17 +17,39 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-OPERATORS = ("constant", "dict_entry", "comparison", "statement", "default_arg", "except_type", "return_value",
-             "condition", "boolean", "arithmetic")
+OPERATORS = (
+    "constant",
+    "dict_entry",
+    "comparison",
+    "statement",
+    "default_arg",
+    "except_type",
+    "return_value",
+    "condition",
+    "boolean",
+    "arithmetic",
+)
 _LOGGING = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 _LOGGERS = {"logger", "log", "logging", "LOGGER", "_logger", "_log"}
 _COMPARISON_SWAP: dict[type, type] = {
-    cst.Equal: cst.NotEqual, cst.NotEqual: cst.Equal, cst.LessThan: cst.GreaterThanEqual,
-    cst.GreaterThanEqual: cst.LessThan, cst.GreaterThan: cst.LessThanEqual, cst.LessThanEqual: cst.GreaterThan,
-    cst.In: cst.NotIn, cst.NotIn: cst.In, cst.Is: cst.IsNot, cst.IsNot: cst.Is,
+    cst.Equal: cst.NotEqual,
+    cst.NotEqual: cst.Equal,
+    cst.LessThan: cst.GreaterThanEqual,
+    cst.GreaterThanEqual: cst.LessThan,
+    cst.GreaterThan: cst.LessThanEqual,
+    cst.LessThanEqual: cst.GreaterThan,
+    cst.In: cst.NotIn,
+    cst.NotIn: cst.In,
+    cst.Is: cst.IsNot,
+    cst.IsNot: cst.Is,
 }
-_ARITHMETIC_SWAP: dict[type, type] = {cst.Add: cst.Subtract, cst.Subtract: cst.Add, cst.Multiply: cst.Add,
-                                      cst.Divide: cst.Multiply, cst.Power: cst.Multiply}
+_ARITHMETIC_SWAP: dict[type, type] = {
+    cst.Add: cst.Subtract,
+    cst.Subtract: cst.Add,
+    cst.Multiply: cst.Add,
+    cst.Divide: cst.Multiply,
+    cst.Power: cst.Multiply,
+}
 
 
 def _changed_literal(node: cst.BaseExpression) -> cst.BaseExpression | None:
@@ -47,13 +69,20 @@ def _is_logging(node: cst.Call) -> bool:
     func = node.func
     if isinstance(func, cst.Name):
         return func.value == "print"
-    return (isinstance(func, cst.Attribute) and func.attr.value in _LOGGING
-            and isinstance(func.value, cst.Name) and func.value.value in _LOGGERS)
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in _LOGGING
+        and isinstance(func.value, cst.Name)
+        and func.value.value in _LOGGERS
+    )
 
 
 def _is_docstring(node: cst.SimpleStatementLine) -> bool:
-    return (len(node.body) == 1 and isinstance(node.body[0], cst.Expr)
-            and isinstance(node.body[0].value, cst.SimpleString | cst.ConcatenatedString))
+    return (
+        len(node.body) == 1
+        and isinstance(node.body[0], cst.Expr)
+        and isinstance(node.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
 
 
 def _is_dunder(statement: cst.BaseSmallStatement) -> bool:
@@ -122,17 +151,19 @@ class _Mutator(cst.CSTTransformer):
         return updated
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        if _is_docstring(node) or any(isinstance(s, cst.Import | cst.ImportFrom) or _is_dunder(s) for s in node.body):
-            return False
-        return True
+        return not (
+            _is_docstring(node) or any(isinstance(s, cst.Import | cst.ImportFrom) or _is_dunder(s) for s in node.body)
+        )
 
     # operators
-    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
-                                  updated: cst.SimpleStatementLine) -> cst.BaseStatement:
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
         if not self.in_function or _is_docstring(original) or isinstance(original.body[0], cst.Pass):
             return updated
-        if any(isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and _is_logging(s.value)
-               for s in original.body):
+        if any(
+            isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and _is_logging(s.value) for s in original.body
+        ):
             return updated
         if self._hit("statement"):
             return updated.with_changes(body=[cst.Pass()])
@@ -181,8 +212,9 @@ class _Mutator(cst.CSTTransformer):
                 return updated.with_changes(elements=elements)
         return updated
 
-    def leave_ComparisonTarget(self, original: cst.ComparisonTarget,
-                               updated: cst.ComparisonTarget) -> cst.ComparisonTarget:
+    def leave_ComparisonTarget(
+        self, original: cst.ComparisonTarget, updated: cst.ComparisonTarget
+    ) -> cst.ComparisonTarget:
         swap = _COMPARISON_SWAP.get(type(original.operator))
         if swap is not None and self._hit("comparison"):
             return updated.with_changes(operator=swap())
@@ -205,15 +237,15 @@ class _Mutator(cst.CSTTransformer):
             return updated.with_changes(test=cst.UnaryOperation(cst.Not(), negated))
         return updated
 
-    def leave_BooleanOperation(self, original: cst.BooleanOperation,
-                               updated: cst.BooleanOperation) -> cst.BaseExpression:
+    def leave_BooleanOperation(
+        self, original: cst.BooleanOperation, updated: cst.BooleanOperation
+    ) -> cst.BaseExpression:
         if self._hit("boolean"):
             operator = cst.Or() if isinstance(original.operator, cst.And) else cst.And()
             return updated.with_changes(operator=operator)
         return updated
 
-    def leave_BinaryOperation(self, original: cst.BinaryOperation,
-                              updated: cst.BinaryOperation) -> cst.BaseExpression:
+    def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation) -> cst.BaseExpression:
         swap = _ARITHMETIC_SWAP.get(type(original.operator))
         if swap is not None and self._hit("arithmetic"):
             return updated.with_changes(operator=swap())

@@ -30,16 +30,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mutation_ops import mutate, sites  # noqa: E402
+from mutation_ops import mutate, sites
 
-from genmigrate.config import Config  # noqa: E402
-from genmigrate.engine import plan_and_render  # noqa: E402
-from genmigrate.parity.cases import CaseSpec  # noqa: E402
-from genmigrate.parity.facts import module_facts  # noqa: E402
-from genmigrate.parity.harness import ParityCase  # noqa: E402
-from genmigrate.parity.offline import seed_tiktoken_cache  # noqa: E402
-from genmigrate.parity.worker import WorkerError  # noqa: E402
-from genmigrate.write import write_changes  # noqa: E402
+from genmigrate.config import Config
+from genmigrate.engine import plan_and_render
+from genmigrate.parity.cases import CaseSpec
+from genmigrate.parity.facts import module_facts
+from genmigrate.parity.harness import ParityCase
+from genmigrate.parity.offline import seed_tiktoken_cache
+from genmigrate.parity.worker import WorkerError
+from genmigrate.write import write_changes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DEFAULT_FIXTURES = ("legacy_app",)

@@ -14,6 +14,8 @@ import pytest
 from genmigrate.codemods.keep_logger_names import keep_logger_names
 from servers.migrated import provider_module
 
+pytestmark = pytest.mark.integration
+
 OLD = "api.openai_client"
 REPO = Path(__file__).resolve().parents[1]
 

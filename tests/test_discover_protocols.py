@@ -151,6 +151,12 @@ def test_an_embedder_only_modelclient_claims_no_generation() -> None:
     assert "def generate(" not in source and "def stream(" not in source and "def embed(" in source
 
 
+def test_a_modelclient_branching_on_embedder_offers_both() -> None:
+    methods = (*MODELCLIENT, MethodInfo("parse_chat_completion", 5, ["self", "completion"]))
+    source = render_adapter(AdapterContext("openai", "G", "C", "modelclient", methods, model_types=("EMBEDDER",)))
+    assert "def generate(" in source and "def stream(" in source and "def embed(" in source
+
+
 def test_a_chat_only_modelclient_claims_no_embeddings() -> None:
     caps = _capabilities("modelclient", MODELCLIENT, ("LLM",))
     assert "streaming=True" in caps and "embeddings" not in caps

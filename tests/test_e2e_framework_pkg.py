@@ -44,9 +44,10 @@ def test_framework_pkg_scan_diff_apply(tmp_path: Path, monkeypatch: pytest.Monke
     assert apply.returncode == 0, apply.stderr
     providers = next(root.rglob("generator/providers"))
     assert len([p for p in providers.glob("*.py") if p.name != "__init__.py"]) == 12  # one module per client
+    assert not list(providers.glob("*_embedder.py"))  # every client chats (some embed too): all are generators
     assert (root / "fwpkg/components/model_client/deepseek_client.py").is_file()  # the subclass stays a dependent
     registry = (root / "fwpkg/components/model_client/__init__.py").read_text()
-    assert "generator.providers.ollama_embedder.OllamaClient" in registry  # the lazy registry follows the move
+    assert "generator.providers.ollama_generator.OllamaClient" in registry  # the lazy registry follows the move
 
     assert _suite(root) == FIXTURE_TESTS
     assert genmigrate("diff", ".", "--no-parity", cwd=root).returncode == 0

@@ -22,7 +22,7 @@ CLIENTS = {
     "chatapp/anthropic_client.py": "anthropic",
     "chatapp/compat_openai.py": "compat_openai",
     "chatapp/hosted_client.py": "hosted",
-    "chatapp/ollama_patch.py": "ollama_embedder",
+    "chatapp/ollama_patch.py": "ollama",  # its provider's only module: the generator, though it only embeds
     "chatapp/openai_client.py": "openai",
     "chatapp/star_openai.py": "star_openai",
 }
@@ -45,7 +45,8 @@ def test_plan_names_every_shape_and_wraps_the_functions() -> None:
     plan = make_plan(scan, Config())
     assert {m.source_path: m.provider for m in plan.moves} == CLIENTS
     ollama = next(m for m in plan.moves if m.source_path == "chatapp/ollama_patch.py")
-    assert (ollama.protocol, ollama.primary_class, ollama.adapter_class) == ("functions", "", "OllamaEmbedder")
+    assert (ollama.protocol, ollama.primary_class, ollama.adapter_class) == ("functions", "", "OllamaGenerator")
+    assert (ollama.family, ollama.target_path) == ("llm", "chatapp/components/generator/providers/ollama_generator.py")
     assert ollama.classes == ("DocumentEmbedder",)  # moves with the module, not wrapped
     functions = next(c for c in scan.clients if c.path == "chatapp/ollama_patch.py").functions
     assert [f.name for f in functions] == ["_host", "list_models", "check_model_exists", "embed_texts"]
@@ -60,7 +61,7 @@ def test_diff_apply_then_nothing_to_do_and_the_apps_tests_keep_their_count(tmp_p
     assert apply.returncode == 0, apply.stderr
     for old in CLIENTS:
         assert b"# genmigrate: shim" in b"".join((root / old).read_bytes().splitlines(True)[:3]), old
-    assert (root / "chatapp/components/generator/providers/ollama_embedder.py").is_file()
+    assert (root / "chatapp/components/generator/providers/ollama_generator.py").is_file()
     assert (root / "chatapp/anthropic_client.py").read_bytes().startswith(b"\xef\xbb\xbf")
     assert _app_tests(root) == before == "10 passed"
     git(root, "add", "-A")

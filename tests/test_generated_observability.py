@@ -10,6 +10,8 @@ from servers import wire
 from servers.harness import Recorder, servers
 from servers.migrated import fixture_manager
 
+pytestmark = pytest.mark.integration
+
 __all__ = ["servers"]  # a fixture used by the tests below (migrated_app: conftest)
 
 

@@ -32,7 +32,7 @@ PROVIDERS = (
     LegacyProvider("ollama", "ollama_wrapper.py", "OllamaChat", "unknown"),
 )
 SDKS = ("openai", "anthropic", "boto3", "botocore", "adalflow", "ollama", "dashscope", "httpx")
-SDKS += ("httpx2", "requests", "aiohttp", "keyring")
+SDKS += ("httpx2", "requests", "aiohttp", "keyring", "redis")
 MODE = black.Mode()  # black with no configuration: what a repo without one checks
 
 

@@ -18,13 +18,13 @@ BENCH = Path(__file__).resolve().parent.parent / "bench" / "mutations.py"
 
 
 def test_mutation_score_floor_on_a_fixed_sample() -> None:
-    command = [sys.executable, str(BENCH), "--json", "--sample", "10", "--seed", "7",
-               "--only", "openrouter", "--only", "anthropic", "--only", "ollama"]
+    command = [sys.executable, str(BENCH), "--json", "--sample", "30", "--seed", "20240601"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout)
-    assert figures["generated"] >= 150 and figures["total"] == figures["distinct"] == 10
+    assert figures["generated"] >= 150 and figures["total"] == figures["distinct"] == 30
     assert figures["targets"] and all("/components/generator/providers/" in t for t in figures["targets"])
     assert figures["control_passes"]
-    # Floor measured on this sample (7/10); the target is 0.9: the survivors name the missing scenarios.
+    # Measured on this sample: 23/30 (0.77). The floor leaves two mutants of slack for a loaded
+    # machine; the target is 0.9, and the survivors name the scenarios still missing.
     assert figures["killed"] / figures["total"] >= 0.7, figures["survivor_changes"]

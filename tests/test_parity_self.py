@@ -17,6 +17,8 @@ from genmigrate.config import Config
 from genmigrate.discover import discover
 from genmigrate.parity.pairs import ClassRef, compare_pair
 
+pytestmark = pytest.mark.e2e
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_app"
 
 
@@ -45,8 +47,25 @@ def test_every_fixture_class_equals_itself(app: Path) -> None:
 
 def test_cli_self_comparison_exits_0_with_a_json_report(app: Path) -> None:
     pair = "api.openrouter_client:OpenRouterClient"
-    result = subprocess.run([sys.executable, "-m", "genmigrate", "parity", "--legacy", pair, "--candidate", pair,
-                             "--root", str(app), "--json"], capture_output=True, text=True, check=False, cwd=app)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "genmigrate",
+            "parity",
+            "--legacy",
+            pair,
+            "--candidate",
+            pair,
+            "--root",
+            str(app),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=app,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     report = json.loads(result.stdout)
     assert report["differ"] == 0 and report["groups"] == [] and report["scenarios"] >= 10

@@ -119,6 +119,29 @@ def test_a_module_without_classes_is_an_error() -> None:
         make_plan(_scan(client), Config())
 
 
+def test_an_embedding_only_module_alone_for_its_provider_is_the_providers_generator() -> None:
+    emb = _client("pkg/voyage_client.py", "voyage", [("VoyageEmbedding", "learned")])
+    emb.classes[0].operations = [Operation("embed", "embed", "text")]
+    (move,) = make_plan(_scan(emb), Config()).moves
+    assert (move.provider, move.family, move.adapter_class) == ("voyage", "llm", "VoyageGenerator")
+    assert move.target_path == "pkg/components/generator/providers/voyage_generator.py"
+
+
+def test_a_modelclient_that_chats_and_embeds_stays_a_generator() -> None:
+    both = _client("pkg/openai_client.py", "openai", [("OpenAIClient", "modelclient")])
+    emb = _client("pkg/embedders/openai_embed.py", "openai", [("OpenAIEmbedClient", "modelclient")])
+    parse_embedding = MethodInfo("parse_embedding_response", 9, ["self", "response"])
+    call = MethodInfo("call", 8, ["self", "api_kwargs", "model_type"])
+    both.classes[0].methods = [call, MethodInfo("parse_chat_completion", 9, ["self", "completion"]), parse_embedding]
+    emb.classes[0].methods = [call, parse_embedding]
+    for client in (both, emb):
+        client.classes[0].model_types = ["EMBEDDER"]  # `if model_type is ModelType.EMBEDDER: ...`
+    moves = {m.primary_class: m for m in make_plan(_scan(both, emb), Config()).moves}
+    assert (moves["OpenAIClient"].family, moves["OpenAIClient"].target_path) == (
+        "llm", "pkg/components/generator/providers/openai_generator.py")
+    assert moves["OpenAIEmbedClient"].family == "embedding"  # parses no chat completion: embeds only
+
+
 def test_the_module_named_after_its_provider_keeps_the_plain_name() -> None:
     deepseek = _client("llms/deepseek.py", "openai", [("DeepSeekLLM", "chat-wrapper")])
     openai = _client("llms/openai.py", "openai", [("OpenAILLM", "chat-wrapper")])

@@ -3,7 +3,7 @@
 
 `CacheBackend` is what the manager needs from a cache; `ResponseCache` (in-process,
 TTL and LRU) is the default one; any object with the same `get` and `put` can replace
-it, for instance one that shares entries between processes.
+it, for instance `RedisCache` (`_redis_cache.py`), which processes share.
 """
 
 from __future__ import annotations

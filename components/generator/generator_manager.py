@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ._config import ManagerConfig
     from ._hooks import CallContext, Hooks
     from ._models import ModelInfo, ModelRegistry
+    from ._redis_cache import RedisCache
     from ._resilience import NO_RETRY, BreakerSettings, CircuitBreaker, RetryPolicy
     from ._streams import PrimedStream
     from .base import (
@@ -74,6 +75,7 @@ __all__ = [
     "ManagerConfig",
     "ModelRegistry",
     "NO_RETRY",
+    "RedisCache",
     "ResponseCache",
     "RetryPolicy",
     "Route",
@@ -87,6 +89,7 @@ _LAZY = {
     "ManagerConfig": "._config",
     "ModelRegistry": "._models",
     "NO_RETRY": "._resilience",
+    "RedisCache": "._redis_cache",
     "ResponseCache": "._cache",
     "RetryPolicy": "._resilience",
 }
@@ -445,7 +448,9 @@ class GeneratorManager:
     def _cache_key(
         self, provider: str | None, request: GenerationRequest
     ) -> tuple[str, str]:
-        return (provider or "", request.cache_key())
+        # the default provider is part of the key: a shared cache (RedisCache) may
+        # serve managers with different defaults
+        return (provider or self._default or "", request.cache_key())
 
     def _deadline(self, timeout: float | None) -> float | None:
         return self._runner.deadline(

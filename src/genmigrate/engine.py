@@ -125,7 +125,7 @@ def _check_runtime(original: Callable[[], Path], outcome: Outcome, copy: Path, b
     if outcome.parity_differences == [] and _has_parity(outcome):
         from genmigrate.parity import verify_parity
 
-        report = verify_parity(copy, plan.tests_dir)
+        report = verify_parity(copy, plan.tests_dir, plan.import_root)
         outcome.parity_differences = [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
 
 
@@ -149,7 +149,7 @@ def _add_parity(root: Path, original: Path, outcome: Outcome) -> None:
         return
     files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir, root).items()}
     try:
-        files.update(record_baseline(original, targets, plan.tests_dir))
+        files.update(record_baseline(original, targets, plan.tests_dir, plan.import_root))
     except ParityError as exc:  # e.g. a broken user parity_scenarios.py: one line, not a traceback
         raise MigrationError([parse_problem(str(exc).replace(str(original), str(root)))]) from None
     tree = Tree(root)

@@ -41,6 +41,7 @@ PACKAGE_FILES: dict[str, str] = {
     "_errors.py": "_errors.py.j2",
     "_hooks.py": "_hooks.py.j2",
     "_models.py": "_models.py.j2",
+    "_redis_cache.py": "_redis_cache.py.j2",
     "_registry.py": "_registry.py.j2",
     "_resilience.py": "_resilience.py.j2",
     "_settings.py": "_settings.py.j2",
@@ -78,6 +79,7 @@ class AdapterContext:
     operations: tuple[Operation, ...] = ()  # protocol "learned": what the class really offers
     protocol_base: str = ""
     model_types: tuple[str, ...] = ()  # ModelType members the class names (ModelClient)
+    model_type_bound: bool = False  # the module imports its own `ModelType` (the framework's enum)
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def render_adapter(ctx: AdapterContext) -> str:
             stream_usage=compatible,
             capabilities=_capabilities(flags),
             legacy_retries=retries_itself(ctx.methods, {"call", "acall"}),
+            model_type_bound=ctx.model_type_bound,
         )
         return env.get_template("adapter_modelclient.py.j2").render(**values)
     wrapper_ops = wrapper_operations(ctx.methods)
@@ -250,14 +253,15 @@ def _wrapper_op(op: Operation) -> WrapperOp:
 
 def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...] = ()) -> dict[str, bool]:
     """The operations an AdalFlow ModelClient subclass supports, read from its methods and from the
-    `ModelType` members it names: a class that names EMBEDDER but never LLM only embeds, one that
+    `ModelType` members it names: a class that names EMBEDDER but never LLM, and parses no chat
+    completion, only embeds (one that branches on EMBEDDER and chats otherwise does both); one that
     names LLM but never EMBEDDER only generates. A stub `call`/`acall` (`raise NotImplementedError`)
     offers nothing. A class defining neither `call` nor `acall` subclasses a concrete client and
     inherits both.
     """
     defined = _last_definitions(methods)
     names = {name for name, method in defined.items() if not method.stub}
-    llm = not model_types or "LLM" in model_types
+    llm = not model_types or "LLM" in model_types or "parse_chat_completion" in names
     embedder = not model_types or "EMBEDDER" in model_types
     inherited = not set(defined) & {"call", "acall"}
     sync = "call" in names or inherited

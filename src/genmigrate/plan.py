@@ -152,7 +152,7 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     import_root = _common_import_root(clients, existing)
     package_path = config.output or _default_output(clients, existing, import_root)
     package_module = _dotted(package_path, import_root)
-    families = {c.path: _family(c) for c in clients}
+    families = _families(clients, existing)
     names: dict[str, str] = {}
     for family in sorted(set(families.values())):
         group = [c for c in clients if families[c.path] == family]
@@ -177,12 +177,28 @@ def make_plan(scan: ScanResult, config: Config, existing: tuple[ModuleMove, ...]
     )
 
 
-def _family(client: ClientModule) -> str:
-    """ "embedding" when the class the adapter wraps only embeds; a client no adapter could call
-    anything on is refused here, before anything is rendered."""
+def _families(clients: list[ClientModule], existing: tuple[ModuleMove, ...]) -> dict[str, str]:
+    """Client path -> family. A module is an embedder only when what its adapter wraps embeds and
+    neither generates nor streams, and its provider has another module (in this run or an earlier
+    one); every other module, a provider's only module included, is the provider's generator."""
+    modules: dict[str, int] = {}
+    for provider in [c.provider for c in clients] + [_existing_provider(m) for m in existing]:
+        modules[provider] = modules.get(provider, 0) + 1
+    return {
+        c.path: "embedding" if _offered(c) <= EMBEDDING_OPERATIONS and modules[c.provider] > 1 else "llm"
+        for c in clients
+    }
+
+
+def _existing_provider(move: ModuleMove) -> str:
+    return move.provider.removesuffix(EMBEDDER_SUFFIX) if move.family == "embedding" else move.provider
+
+
+def _offered(client: ClientModule) -> set[str]:
+    """The operations the adapter of `client` defines; a client no adapter could call anything on
+    is refused here, before anything is rendered."""
     if _wraps_functions(client):
-        ops = offered_operations("functions", tuple(client.functions))
-        return "embedding" if ops <= EMBEDDING_OPERATIONS else "llm"
+        return offered_operations("functions", tuple(client.functions))
     if not client.classes:
         raise PlanError(f"{client.path}:1: no class to extract")
     primary = _primary(client.classes)
@@ -194,7 +210,7 @@ def _family(client: ClientModule) -> str:
             f"{client.path}:{primary.line}: class {primary.name}: no operation recognised; "
             "state it in [tool.genmigrate.protocols] or exclude the file"
         )
-    return "embedding" if ops <= EMBEDDING_OPERATIONS else "llm"
+    return ops
 
 
 def _wraps_functions(client: ClientModule) -> bool:

@@ -72,6 +72,23 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
     return changes
 
 
+def _binds_model_type(module: cst.Module) -> bool:
+    """The module itself imports a `ModelType` at top level (or in a top-level try): the adapter then
+    uses that enum, the framework's own, and never assumes AdalFlow's."""
+    statements: list[cst.CSTNode] = list(module.body)
+    statements += [s for t in module.body if isinstance(t, cst.Try) for s in t.body.body]
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            names = small.names if isinstance(small, cst.ImportFrom) else ()
+            if not isinstance(names, cst.ImportStar) and any(
+                a.asname is None and isinstance(a.name, cst.Name) and a.name.value == "ModelType" for a in names
+            ):
+                return True
+    return False
+
+
 def _provider_module(
     plan: MigrationPlan, move: ModuleMove, client: ClientModule, source: SourceText, module: cst.Module
 ) -> bytes:
@@ -98,6 +115,7 @@ def _provider_module(
             operations=tuple(primary.operations),
             protocol_base=primary.protocol_base,
             model_types=tuple(primary.model_types),
+            model_type_bound=move.protocol == "modelclient" and _binds_model_type(module),
         )
     adapter = render_adapter(context)
     module = add_adapter(module, adapter, provider_header(move, plan.import_root))

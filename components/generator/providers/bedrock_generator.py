@@ -219,8 +219,7 @@ class BedrockClient(ModelClient):
 from collections.abc import Iterator as _Iterator  # noqa: E402
 from collections.abc import Sequence as _Sequence  # noqa: E402
 from typing import Any as _Any  # noqa: E402
-
-from adalflow.core.types import ModelType as _ModelType  # noqa: E402
+_ModelType = ModelType  # the enum the legacy class itself uses
 
 from .._adapters import ModelClientAdapter as _ModelClientAdapter  # noqa: E402
 from ..base import Capabilities as _Capabilities  # noqa: E402

@@ -81,12 +81,15 @@ def _run_pair(root: Path, legacy: str, candidate: str, as_json: bool) -> int:
 @click.option("--candidate", metavar="MODULE:CLASS", help="The class that must behave like --legacy.")
 @click.option("--root", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="Import root for --legacy/--candidate.")
+@click.option("--base", metavar="REV", help="Audit every legacy client class at git revision REV against PATH.")
+@click.option("--map", "renames", metavar="OLD=NEW", multiple=True, help="With --base: class OLD is now NEW.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full structured report as JSON.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"Seconds one scenario may run (default 30; also ${SCENARIO_ENV}).")
 def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate: str | None, root: Path,
-               as_json: bool, timeout: float | None) -> None:
-    """Rerun PATH's generated parity tests, or compare --legacy with --candidate over derived scenarios.
+               base: str | None, renames: tuple[str, ...], as_json: bool, timeout: float | None) -> None:
+    """Rerun PATH's generated parity tests, compare --legacy with --candidate over derived scenarios,
+    or (--base REV) audit every legacy client class at REV against its counterpart in PATH.
 
     Exit 0: same behaviour; 1: differences; 2: the check could not run.
     """
@@ -95,6 +98,10 @@ def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate:
     if (legacy is None) != (candidate is None):
         click.echo("parity:0: --legacy and --candidate go together", err=True)
         sys.exit(2)
+    if base is not None:
+        from genmigrate.parity.audit import run_audit
+
+        sys.exit(run_audit(path or Path("."), base, renames, as_json, _show))
     if legacy is not None and candidate is not None:
         if not root.is_dir():
             click.echo(f"{root}:0: no such directory", err=True)

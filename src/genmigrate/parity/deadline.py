@@ -69,5 +69,7 @@ def timeout_line(trace: dict[str, Any]) -> str | None:
     if not timed_out:
         return None
     last = timed_out.get("last_request") or "none"
-    return (f"parity: timeout: {trace.get('class')}.{trace.get('scenario')} ran past {scenario_seconds():g} s "
-            f"(last request: {last})")
+    return (
+        f"parity: timeout: {trace.get('class')}.{trace.get('scenario')} ran past {scenario_seconds():g} s "
+        f"(last request: {last})"
+    )

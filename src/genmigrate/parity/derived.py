@@ -75,8 +75,15 @@ def _with(init: dict[str, Any], primary: Primary) -> Callable[[Probe], None]:
 
 def _init_scenarios(facts: dict[str, Any], primary: Primary) -> list[Scenario]:
     params = [q for q in facts.get("init", []) if not q["required"]]
-    out = [Scenario(f"init_{q['name']}", "ok", _with({q["name"]: planted(q)}, primary),
-                    f"construct with {q['name']} planted, then the primary operation") for q in params]
+    out = [
+        Scenario(
+            f"init_{q['name']}",
+            "ok",
+            _with({q["name"]: planted(q)}, primary),
+            f"construct with {q['name']} planted, then the primary operation",
+        )
+        for q in params
+    ]
     if len(params) > 1:
         together = {q["name"]: planted(q) for q in params}
         out.append(Scenario("init_all_planted", "ok", _with(together, primary), "every constructor parameter planted"))
@@ -85,8 +92,12 @@ def _init_scenarios(facts: dict[str, Any], primary: Primary) -> list[Scenario]:
         for subject, values in found.items():
             attr = subject.removeprefix("self.").lstrip("_")
             if subject.startswith("self.") and attr in names:
-                out += [Scenario(f"init_{attr}_{_slug(v)}", "ok", _with({attr: v}, primary),
-                                 f"{subject} == {v!r} in {method}") for v in values]
+                out += [
+                    Scenario(
+                        f"init_{attr}_{_slug(v)}", "ok", _with({attr: v}, primary), f"{subject} == {v!r} in {method}"
+                    )
+                    for v in values
+                ]
     return out
 
 
@@ -102,15 +113,18 @@ def _env_scenarios(facts: dict[str, Any], primary: Primary) -> list[Scenario]:
     return out
 
 
-def _branch_scenarios(info: ClassInfo, facts: dict[str, Any], call: Callable[..., Callable[[Probe], None]]
-                      ) -> list[Scenario]:
+def _branch_scenarios(
+    info: ClassInfo, facts: dict[str, Any], call: Callable[..., Callable[[Probe], None]]
+) -> list[Scenario]:
     methods = {m.name: m for m in info.methods if not m.name.startswith("_")}
     out = []
     for method, found in sorted(facts.get("branches", {}).items()):
         for subject, values in found.items():
             if method in methods and subject in methods[method].params:
-                out += [Scenario(f"{method}_{subject}_{_slug(v)}", "ok", call(methods[method], {subject: v}))
-                        for v in values]
+                out += [
+                    Scenario(f"{method}_{subject}_{_slug(v)}", "ok", call(methods[method], {subject: v}))
+                    for v in values
+                ]
     return out
 
 
@@ -136,6 +150,7 @@ def _serialisation(info: ClassInfo) -> list[Scenario]:
     if "to_dict" in names:
         out.append(Scenario("to_dict", "ok", lambda p: p.on_fresh("to_dict", "to_dict") and None))
     if "from_dict" in names and "to_dict" in names:
+
         def roundtrip(p: Probe) -> None:
             data = p.by_reference("to_dict")
             if data is not FAILED and hasattr(p.cls, "from_dict"):
@@ -145,12 +160,19 @@ def _serialisation(info: ClassInfo) -> list[Scenario]:
     return out
 
 
-def derived_scenarios(info: ClassInfo, facts: dict[str, Any], primary: Primary,
-                      call: Callable[[MethodInfo, dict[str, Any]], Callable[[Probe], None]],
-                      argument: Callable[[str], tuple[bool, Any]]) -> list[Scenario]:
+def derived_scenarios(
+    info: ClassInfo,
+    facts: dict[str, Any],
+    primary: Primary,
+    call: Callable[[MethodInfo, dict[str, Any]], Callable[[Probe], None]],
+    argument: Callable[[str], tuple[bool, Any]],
+) -> list[Scenario]:
     """Every scenario the facts give; `primary(p, instance, init)` runs the class's main operation,
     `call(method, extra)` a method with representative arguments plus `extra`."""
     out = _init_scenarios(facts, primary) + _env_scenarios(facts, primary) + _branch_scenarios(info, facts, call)
-    out += [Scenario(f"function_{f['name']}", "ok", _function_call(f, argument)) for f in facts.get("functions", [])
-            if not f.get("is_async")]
+    out += [
+        Scenario(f"function_{f['name']}", "ok", _function_call(f, argument))
+        for f in facts.get("functions", [])
+        if not f.get("is_async")
+    ]
     return out + _serialisation(info)

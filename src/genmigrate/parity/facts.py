@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from genmigrate.parity.secrets import mask_field, mask_text
+
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 _ENV_CALLS = {"getenv", "get", "environ"}
 _CONSTRUCTORS = ("from_settings", "from_config", "from_env")
@@ -34,10 +36,14 @@ def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[dict[str, Any]]:
         if arg.arg in ("self", "cls"):
             continue
         known, value = _literal(default)
-        entry: dict[str, Any] = {"name": arg.arg, "annotation": ast.unparse(arg.annotation) if arg.annotation else "",
-                                 "required": default is None}
+        entry: dict[str, Any] = {
+            "name": arg.arg,
+            "annotation": ast.unparse(arg.annotation) if arg.annotation else "",
+            "required": default is None,
+        }
         if default is not None and known and isinstance(value, str | int | float | bool | type(None)):
-            entry["default"] = value
+            # Frozen into generated tests: a credential written as a default never is, only its token.
+            entry["default"] = mask_text(mask_field(arg.arg, value)) if isinstance(value, str) else value
         out.append(entry)
     return out
 
@@ -48,7 +54,7 @@ def _env_reads(tree: ast.AST) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute):
-            if node.func.attr in _ENV_CALLS and "environ" in ast.unparse(node.func) or node.func.attr == "getenv":
+            if (node.func.attr in _ENV_CALLS and "environ" in ast.unparse(node.func)) or node.func.attr == "getenv":
                 known, value = _literal(node.args[0])
                 if known and isinstance(value, str):
                     found.add(value)
@@ -85,9 +91,11 @@ def _compared_literals(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, 
 
 
 def _public_functions(module: ast.Module) -> list[dict[str, Any]]:
-    return [{"name": n.name, "params": _params(n), "is_async": isinstance(n, ast.AsyncFunctionDef)}
-            for n in module.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-            and not n.name.startswith("_")]
+    return [
+        {"name": n.name, "params": _params(n), "is_async": isinstance(n, ast.AsyncFunctionDef)}
+        for n in module.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and not n.name.startswith("_")
+    ]
 
 
 def _class(module: ast.Module, name: str) -> ast.ClassDef | None:

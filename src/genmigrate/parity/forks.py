@@ -25,7 +25,7 @@ def _child(fn: Callable[[dict[str, Any]], Reply], request: dict[str, Any], write
     mark = Mark()
     try:
         payload = json.dumps({**fn(request), "learned": mark.learned()})
-    except BaseException:  # noqa: BLE001 - whatever happens, the parent must get an answer
+    except BaseException:
         payload = json.dumps({"error": redact(traceback.format_exc())})
     with os.fdopen(write, "w", encoding="utf-8") as out:
         out.write(payload)
@@ -40,8 +40,16 @@ def timed_out(request: dict[str, Any]) -> Reply:
     if request.get("op") != "trace":
         return {"error": f"parity: the process answering {request.get('op')} ran past its deadline"}
     name = request.get("case", {}).get("class_info", {}).get("name", "?")
-    return {"trace": {"class": name, "scenario": request.get("scenario"), "events": [], "env_read": [],
-                      "replies": "", "timed_out": {"last_request": None}}}
+    return {
+        "trace": {
+            "class": name,
+            "scenario": request.get("scenario"),
+            "events": [],
+            "env_read": [],
+            "replies": "",
+            "timed_out": {"last_request": None},
+        }
+    }
 
 
 class _Running:
@@ -50,8 +58,9 @@ class _Running:
         self.data: list[bytes] = []
 
 
-def forked(fn: Callable[[dict[str, Any]], Reply], requests: list[dict[str, Any]], jobs: int,
-           limit: float) -> list[Reply]:
+def forked(
+    fn: Callable[[dict[str, Any]], Reply], requests: list[dict[str, Any]], jobs: int, limit: float
+) -> list[Reply]:
     """`fn` on each request, each in its own forked child, up to `jobs` at a time (in order, in
     this process, where fork does not exist); a child still running after `limit` s is killed."""
     if not hasattr(os, "fork"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,8 @@ from genmigrate.parity.compare import Difference, differences
 from genmigrate.parity.deadline import timeout_line
 from genmigrate.parity.facts import module_facts
 from genmigrate.parity.harness import ParityCase
-from genmigrate.parity.worker import WorkerError
 from genmigrate.parity.offline import seed_tiktoken_cache
+from genmigrate.parity.worker import WorkerError
 
 
 class PairError(Exception):
@@ -86,20 +87,54 @@ def compare_pair(root: Path, legacy: ClassRef, candidate: ClassRef) -> PairResul
     """Every behaviour difference of `candidate` from `legacy`, over the scenarios derived from
     `legacy`. Both sides run in forks of the shared worker (nothing one imports or caches reaches
     the other or a later scenario); the candidate's inputs are computed with the legacy class."""
-    seed_tiktoken_cache()
     info, provider = legacy_info(root, legacy)
     _module_path(root, candidate.module)
-    facts = module_facts(_module_path(root, legacy.module), [legacy.name]).get(legacy.name, {})
-    shared = {"provider": provider, "legacy_module": legacy.module, "class_info": dataclasses.asdict(info),
-              "facts": facts}
+    tree = str(root.resolve())
+    return compare_sides(info, provider, _module_path(root, legacy.module), legacy, candidate, (tree, tree))
+
+
+def compare_sides(
+    info: ClassInfo,
+    provider: str,
+    legacy_path: Path,
+    legacy: ClassRef,
+    candidate: ClassRef,
+    roots: tuple[str, str],
+    reference: bool = True,
+) -> PairResult:
+    """`compare_pair` once the legacy class is known. `roots` (legacy, candidate): the tree each side
+    is imported from (the shared worker may have been started for another tree: the root goes with
+    every case). Without `reference` the candidate computes its own inputs (the legacy module is not
+    on its path) and a rename is read back as the legacy name here."""
+    seed_tiktoken_cache()
+    facts = module_facts(legacy_path, [legacy.name]).get(legacy.name, {})
+    shared: dict[str, Any] = {
+        "provider": provider,
+        "legacy_module": legacy.module,
+        "class_info": dataclasses.asdict(info),
+        "facts": facts,
+    }
     progress(f"parity: recording {legacy.module}:{legacy.name}")
-    expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, **shared))
+    expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, root=roots[0], **shared))
     progress(f"parity: running {candidate.module}:{candidate.name}")
-    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name,
-                           reference=f"{legacy.module}:{legacy.name}", **shared))
+    ref = f"{legacy.module}:{legacy.name}" if reference else None
+    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name, reference=ref, root=roots[1], **shared))
+    if not reference and candidate.name != legacy.name:
+        got = _renamed(got, candidate.name, legacy.name)
     found = [d for name in expected for d in differences(name, expected[name], got.get(name), info.name)]
     timeouts = [line for trace in [*expected.values(), *got.values()] if (line := timeout_line(trace))]
     return PairResult(len(expected), found, timeouts)
+
+
+def _renamed(value: Any, new: str, old: str) -> Any:
+    """`value` with the class name `new` read as `old` wherever it appears as a word (an intended rename)."""
+    if isinstance(value, str):
+        return re.sub(rf"\b{re.escape(new)}\b", old, value)
+    if isinstance(value, dict):
+        return {_renamed(k, new, old): _renamed(v, new, old) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, new, old) for v in value]
+    return value
 
 
 def progress(line: str) -> None:

@@ -114,11 +114,15 @@ def render_parity_tests(targets: Sequence[ParityTarget], tests_dir: str = "tests
     return _render(targets, tests_dir, use_legacy=False, root=root)
 
 
-def _pytest(cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Path) -> subprocess.CompletedProcess[str]:
+def _pytest(
+    cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Path, import_root: str = ""
+) -> subprocess.CompletedProcess[str]:
     # An outer pytest's variables (xdist worker ids, PYTEST_ADDOPTS) are not this run's.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env.update({REPORT_ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"})
-    env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
+    # The modules' dotted names count from the import root (`libsrc/` of a framework, say).
+    paths = dict.fromkeys([str(root / import_root), str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
     cache = tiktoken_cache_dir()
     if cache:
         env["TIKTOKEN_CACHE_DIR"] = cache
@@ -127,7 +131,9 @@ def _pytest(cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Pat
     return children.run(command, cwd=cwd, env=env)  # dies with genmigrate, whole process group
 
 
-def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str = "tests/parity") -> dict[str, bytes]:
+def record_baseline(
+    root: Path, targets: Sequence[ParityTarget], tests_dir: str = "tests/parity", import_root: str = ""
+) -> dict[str, bytes]:
     """Run the scenarios against the original classes of the unmodified tree at `root`; return the
     snapshot files to write (relative posix path -> bytes)."""
     with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
@@ -140,13 +146,15 @@ def record_baseline(root: Path, targets: Sequence[ParityTarget], tests_dir: str 
         if user.is_file():
             (work / tests_dir / user.name).write_bytes(user.read_bytes())
         with progress.counting("parity cases recorded", lambda: _rows(work / "report.jsonl")):
-            result = _pytest(work, root.resolve(), work / tests_dir, ["--snapshot-update"], work / "report.jsonl")
+            result = _pytest(
+                work, root.resolve(), work / tests_dir, ["--snapshot-update"], work / "report.jsonl", import_root
+            )
         try:
             _load_got(work / "report.jsonl")
         except ParityError as exc:  # name the user's file, not its scratch copy
             raise ParityError(str(exc).replace(str(work), str(root))) from None
         if result.returncode != 0:
-            raise ParityError(f"{root}:1: recording the parity baseline failed:\n{_tail(result)}")
+            raise ParityError(f"{root}:1: recording the parity baseline failed: {_cause(result)}")
         snapshots = work / tests_dir / SNAPSHOTS
         return {f"{tests_dir.strip('/')}/{SNAPSHOTS}/{p.relative_to(snapshots).as_posix()}": p.read_bytes()
                 for p in sorted(snapshots.rglob("*")) if p.is_file() and p.suffix != ".lock"}
@@ -158,6 +166,20 @@ def _rows(report: Path) -> int:
         return report.read_bytes().count(b"\n")
     except OSError:
         return 0
+
+
+def _cause(result: subprocess.CompletedProcess[str], most: int = 5) -> str:
+    """What made the run fail, not a list of test ids: its distinct error lines (`E   ...`, or a
+    collection error) and pytest's summary line; the raw tail when neither can be found."""
+    lines = (result.stdout + result.stderr).splitlines()
+    errors = [line[1:].strip() for line in lines if line.startswith("E ") and line[1:].strip()]
+    errors += [line for line in lines if line.startswith("ERROR ")]
+    distinct = list(dict.fromkeys(errors))
+    summary = [line.strip("= ") for line in lines if " failed" in line or " error" in line][-1:]
+    if not distinct:
+        return "\n" + _tail(result)
+    more = f" (and {len(distinct) - most} more)" if len(distinct) > most else ""
+    return "; ".join([*summary, *distinct[:most]]) + more
 
 
 def _tail(result: subprocess.CompletedProcess[str], lines: int = 40) -> str:
@@ -203,7 +225,7 @@ def report_notes(report: Path) -> list[str]:
 _SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors)")
 
 
-def verify_parity(root: Path, tests_dir: str = "tests/parity") -> ParityReport:
+def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str = "") -> ParityReport:
     """Run the generated parity tests of the tree at `root`; report behaviour differences."""
     folder = root / tests_dir
     if not folder.is_dir():
@@ -211,7 +233,7 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity") -> ParityReport:
     with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
         report = Path(tmp) / "report.jsonl"
         with progress.counting("parity cases verified", lambda: _rows(report)):
-            result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report)
+            result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report, import_root)
         got = _load_got(report)
         notes = report_notes(report)
     counts = {kind: int(n) for n, kind in _SUMMARY.findall(result.stdout.splitlines()[-1] if result.stdout else "")}
