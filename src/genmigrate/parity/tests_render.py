@@ -145,7 +145,7 @@ def record_baseline(
         user = root / tests_dir / "parity_scenarios.py"
         if user.is_file():
             (work / tests_dir / user.name).write_bytes(user.read_bytes())
-        with progress.counting("parity cases recorded", lambda: _rows(work / "report.jsonl")):
+        with progress.counting("parity cases recorded", lambda: _row_count(work / "report.jsonl")):
             result = _pytest(
                 work, root.resolve(), work / tests_dir, ["--snapshot-update"], work / "report.jsonl", import_root
             )
@@ -160,7 +160,7 @@ def record_baseline(
                 for p in sorted(snapshots.rglob("*")) if p.is_file() and p.suffix != ".lock"}
 
 
-def _rows(report: Path) -> int:
+def _row_count(report: Path) -> int:
     """Cases the running suite has reported so far (one line each)."""
     try:
         return report.read_bytes().count(b"\n")
@@ -232,7 +232,7 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str 
         raise ParityError(f"{folder}:1: no parity tests here (run `genmigrate apply` first)")
     with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
         report = Path(tmp) / "report.jsonl"
-        with progress.counting("parity cases verified", lambda: _rows(report)):
+        with progress.counting("parity cases verified", lambda: _row_count(report)):
             result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report, import_root)
         got = _load_got(report)
         notes = report_notes(report)
