@@ -43,6 +43,9 @@ _force_opt = click.option(
 _parity_opt = click.option(
     "--parity/--no-parity", default=True, show_default=True, help="Record and verify behaviour parity."
 )
+_strict_opt = click.option(
+    "--strict", is_flag=True, default=None, help="A client whose SDK is not installed here is an error, not a skipped parity check."
+)
 _json_opt = click.option(
     "--json", "as_json", is_flag=True, help="Print the result as JSON (docs/migration-schema.md) instead."
 )
@@ -59,7 +62,8 @@ def _refuse(error: GenmigrateError) -> None:
 
 
 
-def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: bool = False) -> Outcome:
+def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: bool = False,
+         strict: bool | None = None) -> Outcome:
     from genmigrate.children import terminating_cleanly
     from genmigrate.config import ConfigError, load_config
     from genmigrate.discover.importroot import locate
@@ -70,7 +74,7 @@ def _run(path: Path, shim: str | None, output: str | None, parity: bool, force: 
     root = where.root
     out = current()
     try:
-        config: Config = load_config(where.config_dir).merged(shim=shim, output=output).within(where.project)
+        config: Config = load_config(where.config_dir).merged(shim=shim, output=output, strict=strict).within(where.project)
         with terminating_cleanly(), out.progress():
             outcome = migrate(root, config, parity=parity, force=force)
     except ConfigError as exc:
@@ -106,8 +110,9 @@ def _json(command: str, path: Path, outcome: Outcome, parity: bool, written: boo
 @_output_opt
 @_parity_opt
 @_force_opt
+@_strict_opt
 def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: bool, as_json: bool,
-             shim: str | None, output: str | None, parity: bool, force: bool) -> None:
+             shim: str | None, output: str | None, parity: bool, force: bool, strict: bool | None) -> None:
     """Print the whole migration of PATH as a unified diff. Writes nothing in PATH.
 
     FILES (paths, folders or globs such as '*ollama*', after `--`) narrow what is printed; the exit
@@ -118,7 +123,7 @@ def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: 
     from genmigrate.outcome_report import echo_patch, selected, stat_lines, summary
     from genmigrate.patch import unified_diff
 
-    outcome = _run(path, shim, output, parity, force)
+    outcome = _run(path, shim, output, parity, force, strict)
     patch = unified_diff(outcome.changes)
     if patch_file is not None:
         try:
@@ -150,8 +155,9 @@ def diff_cmd(path: Path, files: tuple[str, ...], patch_file: Path | None, stat: 
 @_output_opt
 @_parity_opt
 @_force_opt
+@_strict_opt
 def apply_cmd(path: Path, allow_dirty: bool, as_json: bool, shim: str | None, output: str | None, parity: bool,
-              force: bool) -> None:
+              force: bool, strict: bool | None) -> None:
     """Migrate PATH: verify everything, then write all files or none.
 
     Exit 0: written (or nothing to do); 1: parity broken, nothing written; 2: error, nothing written.
@@ -165,7 +171,7 @@ def apply_cmd(path: Path, allow_dirty: bool, as_json: bool, shim: str | None, ou
         with apply_lock(root) as stale:
             if stale is not None:
                 click.echo(f"took over the lock left by pid {stale}, which no longer holds it", err=True)
-            _apply(root, allow_dirty, shim, output, parity, force, as_json)
+            _apply(root, allow_dirty, shim, output, parity, force, as_json, strict)
     except GenmigrateError as exc:  # the lock is held
         _refuse(exc)
     except OSError as exc:  # the lock file cannot be created (a read-only tree, ...)
@@ -173,7 +179,8 @@ def apply_cmd(path: Path, allow_dirty: bool, as_json: bool, shim: str | None, ou
 
 
 def _apply(
-    root: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool, force: bool, as_json: bool
+    root: Path, allow_dirty: bool, shim: str | None, output: str | None, parity: bool, force: bool, as_json: bool,
+    strict: bool | None = None,
 ) -> None:
     from genmigrate.children import deferred_signals
     from genmigrate.errors import GenmigrateError
@@ -188,7 +195,7 @@ def _apply(
         _fail([f"{dirty[0]}:1: uncommitted changes in the work tree ({len(dirty)} files); commit them or use --allow-dirty"])
     # After a recovered interrupted apply the tree is dirty with our own writes: go on, since a
     # completed apply leaves nothing to do and a rolled-back one restored the committed state.
-    outcome = _run(root, shim, output, parity, force)
+    outcome = _run(root, shim, output, parity, force, strict)
     if not outcome.parity_ok:
         if as_json:
             _json("apply", root, outcome, parity, written=False)

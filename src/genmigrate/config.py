@@ -35,6 +35,8 @@ class Config:
     protocols: dict[str, dict[str, str]] = field(default_factory=dict)
     # Modules (dotted name, posix path or path glob) discovery takes as client modules whatever it finds.
     include: tuple[str, ...] = ()
+    # A client whose SDK is not installed here is an error instead of a skipped parity check.
+    strict: bool = False
 
     def merged(self, **flags: Any) -> Config:
         """Return a copy with every flag that is not None applied (CLI flags beat the file)."""
@@ -47,7 +49,7 @@ class Config:
         return replace(self, output=f"{project}/{self.output}")
 
 
-_KEYS = {"output", "shim", "exclude", "providers", "protocols", "include"}
+_KEYS = {"output", "shim", "exclude", "providers", "protocols", "include", "strict"}
 
 
 def load_config(root: Path) -> Config:
@@ -85,9 +87,12 @@ def load_config(root: Path) -> Config:
     output = table.get("output")
     if output is not None and not isinstance(output, str):
         raise ConfigError(f"{path}:{line}: output must be a path string")
+    strict = table.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{path}:{_key_line(text, 'strict', line)}: strict must be true or false")
     protocols = _protocols(table.get("protocols", {}), path, text, line)
     return Config(output=output, shim=shim, exclude=tuple(exclude), providers=dict(providers),
-                  include=tuple(include), protocols=protocols)
+                  include=tuple(include), protocols=protocols, strict=strict)
 
 
 def _protocols(table: Any, path: Path, text: str, line: int) -> dict[str, dict[str, str]]:

@@ -10,6 +10,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from genmigrate import progress
 from genmigrate.config import Config
@@ -21,6 +22,9 @@ from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
 from genmigrate.render import RenderError, render
 from genmigrate.tree import Tree
 from genmigrate.verify import ImportProbe, check_outputs, import_failures, materialised, write_into
+
+if TYPE_CHECKING:
+    from genmigrate.parity.tests_render import ParityTarget
 
 
 class MigrationError(GenmigrateError):
@@ -83,7 +87,7 @@ def migrate(root: Path, config: Config, parity: bool = True, force: bool = False
             if problems:
                 raise MigrationError(problems)
             if parity:
-                _add_parity(root, original(), outcome)
+                _add_parity(root, original(), outcome, config.strict)
                 written = {c.path for c in rendered}
                 write_into(copy, [c for c in outcome.changes if c.path not in written])
             _check_runtime(original, outcome, copy, probe.result())
@@ -129,11 +133,11 @@ def _check_runtime(original: Callable[[], Path], outcome: Outcome, copy: Path, b
         outcome.parity_differences = [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
 
 
-def _add_parity(root: Path, original: Path, outcome: Outcome) -> None:
+def _add_parity(root: Path, original: Path, outcome: Outcome, strict: bool) -> None:
     """Generate the parity tests and record their snapshots from `original`, a scratch copy of the
-    unwritten tree at `root`."""
-    from genmigrate.parity import ParityTarget, record_baseline, render_parity_tests
-    from genmigrate.parity.tests_render import ParityError
+    unwritten tree at `root`. A client whose SDK is not installed here is noted, or with `strict` refused."""
+    from genmigrate.parity import ParityTarget, render_parity_tests
+    from genmigrate.parity.tests_render import ParityError, record
 
     plan = outcome.plan
     assert plan is not None
@@ -149,15 +153,28 @@ def _add_parity(root: Path, original: Path, outcome: Outcome) -> None:
         return
     files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir, root).items()}
     try:
-        files.update(record_baseline(original, targets, plan.tests_dir, plan.import_root))
+        baseline = record(original, targets, plan.tests_dir, plan.import_root)
     except ParityError as exc:  # e.g. a broken user parity_scenarios.py: one line, not a traceback
         raise MigrationError([parse_problem(str(exc).replace(str(original), str(root)))]) from None
+    files.update(baseline.files)
     tree = Tree(root)
+    _missing_sdks(tree, targets, baseline.skipped, strict, outcome)
     new = [FileChange(p, tree.read(p), data) for p, data in sorted(files.items()) if tree.read(p) != data]
     problems = unsafe_paths(root, new)
     if problems:
         raise MigrationError(problems)
     outcome.changes = sorted(outcome.changes + new, key=lambda c: c.path)
+
+
+def _missing_sdks(tree: Tree, targets: list[ParityTarget], skipped: dict[str, str], strict: bool,
+                  outcome: Outcome) -> None:
+    from genmigrate.parity.tests_render import missing_package
+
+    paths = {t.old_module: t.source_path for t in targets}
+    lines = [missing_package(paths[m], tree.read(paths[m]), skipped[m], strict) for m in sorted(skipped) if m in paths]
+    if strict and lines:
+        raise MigrationError(lines)
+    outcome.warnings.extend(lines)
 
 
 def _has_parity(outcome: Outcome) -> bool:

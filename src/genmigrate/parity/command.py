@@ -38,13 +38,17 @@ def _show(found: list[Difference], as_json: bool, summary: dict[str, Any], notes
         click.echo(str(difference))
 
 
-def _run_tree(path: Path, tests_dir: str, as_json: bool) -> int:
-    from genmigrate.parity.tests_render import ParityError, verify_parity
+def _run_tree(path: Path, tests_dir: str, as_json: bool, strict: bool = False) -> int:
+    from genmigrate.parity.tests_render import ParityError, strict_errors, verify_parity
 
     try:
         report = verify_parity(path, tests_dir)
     except ParityError as exc:
         click.echo(str(exc), err=True)
+        return 2
+    for missing in strict_errors(path, report.skipped) if strict else []:
+        click.echo(str(missing), err=True)
+    if strict and report.skipped:
         return 2
     for error in report.errors:
         click.echo(f"{path / tests_dir}:0: {error.splitlines()[0]}", err=True)
@@ -84,10 +88,12 @@ def _run_pair(root: Path, legacy: str, candidate: str, as_json: bool) -> int:
 @click.option("--base", metavar="REV", help="Audit every legacy client class at git revision REV against PATH.")
 @click.option("--map", "renames", metavar="OLD=NEW", multiple=True, help="With --base: class OLD is now NEW.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full structured report as JSON.")
+@click.option("--strict", is_flag=True, help="A client whose SDK is not installed here is an error (exit 2).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"Seconds one scenario may run (default 30; also ${SCENARIO_ENV}).")
 def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate: str | None, root: Path,
-               base: str | None, renames: tuple[str, ...], as_json: bool, timeout: float | None) -> None:
+               base: str | None, renames: tuple[str, ...], as_json: bool, timeout: float | None,
+               strict: bool = False) -> None:
     """Rerun PATH's generated parity tests, compare --legacy with --candidate over derived scenarios,
     or (--base REV) audit every legacy client class at REV against its counterpart in PATH.
 
@@ -110,4 +116,4 @@ def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate:
     if path is None or not path.is_dir():
         click.echo(f"{path or '.'}:0: {'no such directory' if path else 'give PATH or --legacy/--candidate'}", err=True)
         sys.exit(2)
-    sys.exit(_run_tree(path, tests_dir, as_json))
+    sys.exit(_run_tree(path, tests_dir, as_json, strict))

@@ -3,6 +3,7 @@ verify a migrated tree against it. Recording and verifying run pytest in a subpr
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import os
@@ -21,7 +22,7 @@ import jinja2
 from syrupy.extensions.amber import AmberDataSerializer
 
 from genmigrate import children, progress
-from genmigrate.model import ClassInfo
+from genmigrate.model import ClassInfo, SourceError
 from genmigrate.parity.compare import Difference, differences
 from genmigrate.parity.deadline import timeout_line
 from genmigrate.parity.facts import module_facts
@@ -49,6 +50,7 @@ class ParityReport:
     differences: list[Difference] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # problems that are not behaviour differences
     notes: list[str] = field(default_factory=list)  # one line each: a skipped module, a timed-out scenario
+    skipped: dict[str, str] = field(default_factory=dict)  # module -> the package missing here
     output: str = ""  # pytest's output, secrets already redacted by the traces
 
 
@@ -131,11 +133,23 @@ def _pytest(
     return children.run(command, cwd=cwd, env=env)  # dies with genmigrate, whole process group
 
 
+@dataclass
+class Baseline:
+    files: dict[str, bytes]  # the snapshot files to write: relative posix path -> bytes
+    skipped: dict[str, str]  # module -> the package missing here, so none of its cases ran
+
+
 def record_baseline(
     root: Path, targets: Sequence[ParityTarget], tests_dir: str = "tests/parity", import_root: str = ""
 ) -> dict[str, bytes]:
-    """Run the scenarios against the original classes of the unmodified tree at `root`; return the
-    snapshot files to write (relative posix path -> bytes)."""
+    """The snapshot files `record` writes (relative posix path -> bytes)."""
+    return record(root, targets, tests_dir, import_root).files
+
+
+def record(
+    root: Path, targets: Sequence[ParityTarget], tests_dir: str = "tests/parity", import_root: str = ""
+) -> Baseline:
+    """Run the scenarios against the original classes of the unmodified tree at `root`."""
     with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
         work = Path(tmp)
         (work / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
@@ -156,8 +170,9 @@ def record_baseline(
         if result.returncode != 0:
             raise ParityError(f"{root}:1: recording the parity baseline failed: {_cause(result)}")
         snapshots = work / tests_dir / SNAPSHOTS
-        return {f"{tests_dir.strip('/')}/{SNAPSHOTS}/{p.relative_to(snapshots).as_posix()}": p.read_bytes()
-                for p in sorted(snapshots.rglob("*")) if p.is_file() and p.suffix != ".lock"}
+        files = {f"{tests_dir.strip('/')}/{SNAPSHOTS}/{p.relative_to(snapshots).as_posix()}": p.read_bytes()
+                 for p in sorted(snapshots.rglob("*")) if p.is_file() and p.suffix != ".lock"}
+        return Baseline(files, skipped_packages(work / "report.jsonl"))
 
 
 def _row_count(report: Path) -> int:
@@ -214,6 +229,40 @@ def _load_got(report: Path) -> dict[tuple[str, str], Any]:
     return {(row["class"], row["scenario"]): row for row in rows if "scenario" in row}
 
 
+def skipped_packages(report: Path) -> dict[str, str]:
+    """Module -> the package it imports that is not installed here (its cases were skipped)."""
+    return {row["module"]: row["package"] for row in _rows(report) if "skipped" in row}
+
+
+def missing_package(path: str, source: bytes | None, package: str, strict: bool) -> SourceError:
+    """The one line about a module whose parity cannot run: a note, or with `strict` the error."""
+    message = f"parity: package '{package}' is not installed (--strict)" if strict else (
+        f"parity skipped: package '{package}' is not installed")
+    return SourceError(path, import_line(source, package), message)
+
+
+def strict_errors(root: Path, skipped: dict[str, str]) -> list[SourceError]:
+    """The `--strict` error of each module under `root` whose SDK is missing (`ParityReport.skipped`)."""
+    files = {module: root / f"{module.replace('.', '/')}.py" for module in skipped}
+    return [missing_package(str(files[m]), files[m].read_bytes() if files[m].is_file() else None, skipped[m], True)
+            for m in sorted(skipped)]
+
+
+def import_line(source: bytes | None, package: str) -> int:
+    """The line of the first statement importing `package` (or a submodule of it); 1 if none is found."""
+    try:
+        tree = ast.parse(source or b"")
+    except (SyntaxError, ValueError):
+        return 1
+    lines = [1 << 30]
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+        if any(name == package or name.startswith(package + ".") for name in names):
+            lines.append(node.lineno)
+    return min(lines) if len(lines) > 1 else 1
+
+
 def report_notes(report: Path) -> list[str]:
     """One line per module whose parity was skipped (its SDK missing here) and per timed-out scenario."""
     rows = _rows(report)
@@ -236,6 +285,7 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str 
             result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report, import_root)
         got = _load_got(report)
         notes = report_notes(report)
+        skipped = skipped_packages(report)
     counts = {kind: int(n) for n, kind in _SUMMARY.findall(result.stdout.splitlines()[-1] if result.stdout else "")}
     expected = _load_expected(folder)
     found = [d for key in sorted(got) for d in differences(key[1], expected.get(key), got[key], key[0])]
@@ -244,4 +294,4 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str 
         errors.append(f"parity tests failed without a trace difference:\n{_tail(result)}")
     return ParityReport(ok=result.returncode == 0 and not found, passed=counts.get("passed", 0),
                         failed=counts.get("failed", 0), differences=found, errors=errors, notes=notes,
-                        output=result.stdout + result.stderr)
+                        skipped=skipped, output=result.stdout + result.stderr)
