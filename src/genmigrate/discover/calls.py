@@ -1,4 +1,5 @@
-"""What the classes (or, in a module without classes, the functions) of a module call: a call to a model endpoint makes a client, the rest explains a rejection.
+"""What the classes (or, in a module without classes, the functions) of a module call: a call to a
+model endpoint makes a client, the rest explains a rejection.
 
 A model endpoint call is one of the SDK calls that reach a model (`chat.completions.create`,
 `messages.create`, `converse`, `invoke_model`, `embeddings.create`, `responses.create`, an SDK
@@ -188,7 +189,8 @@ def report(tree: ast.Module) -> CallReport:
     without classes, of every module-level function (and of the others it uses)."""
     bindings = _Bindings(tree)
     functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    owners: list[ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef] = [n for n in tree.body if isinstance(n, ast.ClassDef)] or list(functions.values())
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    owners: list[ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef] = [*classes] or list(functions.values())
     found = CallReport()
     for owner in owners:
         used = [functions[name] for name in sorted(_refs(owner)) if name in functions and functions[name] is not owner]
