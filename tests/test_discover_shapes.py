@@ -110,7 +110,9 @@ REJECTED = {
         "    def forward(self, method, path, body):\n        return self.http.request(method, UPSTREAM + path, content=body)\n",
         "uses an HTTP client but calls no model endpoint",
     ),
-    "no class": ("import openai\n\ndef helper():\n    return openai.OpenAI()\n", "no top-level class"),
+    "functions calling no model": (
+        "import openai\n\ndef helper():\n    return openai.OpenAI()\n", "imports openai but calls no model endpoint (calls openai.OpenAI)"),
+    "no class": ("import openai\n\nCLIENT = openai.OpenAI()\n", "no top-level class or function"),
 }
 
 
@@ -146,9 +148,16 @@ def test_include_forces_a_rejected_module_in(scan) -> None:
         assert [c.path for c in result.clients] == ["pkg/mod.py"] and result.rejected == []
 
 
-def test_include_of_a_module_without_a_class_stays_rejected(scan) -> None:
+def test_include_of_a_module_without_a_class_or_function_stays_rejected(scan) -> None:
     result = scan({"pkg/mod.py": REJECTED["no class"][0]}, Config(include=("pkg.mod",)))
-    assert result.clients == [] and result.rejected[0].reason == "included, but no top-level class"
+    assert result.clients == [] and result.rejected[0].reason == "included, but no top-level class or function"
+
+
+def test_a_module_of_functions_calling_a_model_is_a_client(scan) -> None:
+    source = ("import openai\n\ndef _client():\n    return openai.OpenAI()\n\n"
+              "def ask(prompt):\n    return _client().chat.completions.create(messages=[prompt])\n")
+    found = client(scan({"pkg/mod.py": source}), "pkg/mod.py")
+    assert found.classes == [] and [f.name for f in found.functions] == ["_client", "ask"]
 
 
 def test_include_that_matches_nothing_is_a_config_error(make_repo) -> None:

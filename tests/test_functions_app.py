@@ -22,10 +22,26 @@ CLIENTS = {
     "chatapp/anthropic_client.py": "anthropic",
     "chatapp/compat_openai.py": "compat_openai",
     "chatapp/hosted_client.py": "hosted",
+    "chatapp/mistral_api.py": "mistral",  # no class at all: its functions are the client
     "chatapp/ollama_patch.py": "ollama",  # its provider's only module: the generator, though it only embeds
     "chatapp/openai_client.py": "openai",
     "chatapp/star_openai.py": "star_openai",
 }
+
+
+# The classless module's adapter, through the generated manager, over a patched `requests.post`.
+_CALL_THE_FUNCTIONS_ADAPTER = """
+from unittest import mock
+from chatapp.components.generator.generator_manager import GeneratorManager
+from chatapp.components.generator.providers.mistral_generator import MistralGenerator
+caps = MistralGenerator.capabilities
+print("generate" if "generate" in vars(MistralGenerator) else "", "embed" if caps.embeddings else "")
+replies = [{"choices": [{"message": {"content": "bonjour"}}]}, {"data": [{"embedding": [1.0]}, {"embedding": [2.0]}]}]
+with mock.patch("requests.post") as post:
+    post.return_value.json.side_effect = replies
+    manager = GeneratorManager()
+    print(manager.generate("salut", provider="mistral").text, len(manager.embed(["a", "b"], provider="mistral").vectors))
+"""
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -50,6 +66,8 @@ def test_plan_names_every_shape_and_wraps_the_functions() -> None:
     assert ollama.classes == ("DocumentEmbedder",)  # moves with the module, not wrapped
     functions = next(c for c in scan.clients if c.path == "chatapp/ollama_patch.py").functions
     assert [f.name for f in functions] == ["_host", "list_models", "check_model_exists", "embed_texts"]
+    mistral = next(m for m in plan.moves if m.source_path == "chatapp/mistral_api.py")
+    assert (mistral.protocol, mistral.classes, mistral.adapter_class) == ("functions", (), "MistralGenerator")
 
 
 def test_diff_apply_then_nothing_to_do_and_the_apps_tests_keep_their_count(tmp_path: Path) -> None:
@@ -63,7 +81,9 @@ def test_diff_apply_then_nothing_to_do_and_the_apps_tests_keep_their_count(tmp_p
         assert b"# genmigrate: shim" in b"".join((root / old).read_bytes().splitlines(True)[:3]), old
     assert (root / "chatapp/components/generator/providers/ollama_generator.py").is_file()
     assert (root / "chatapp/anthropic_client.py").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert _app_tests(root) == before == "10 passed"
+    assert _app_tests(root) == before == "12 passed"
+    layer = subprocess.run([sys.executable, "-c", _CALL_THE_FUNCTIONS_ADAPTER], cwd=root, capture_output=True, text=True)
+    assert layer.returncode == 0 and layer.stdout.split() == ["generate", "embed", "bonjour", "2"], layer.stderr
     git(root, "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "migrated")
     again = _cli(root, "diff", ".", "--no-parity")

@@ -113,6 +113,18 @@ def test_earlier_moves_are_read_back_from_provider_markers() -> None:
     assert (replanned.package_path, replanned.import_root) == (plan.package_path, "src")
 
 
+def test_a_module_of_functions_only_is_planned_and_read_back() -> None:
+    client = _client("api/mistral_api.py", "mistral", [])
+    client.functions = [MethodInfo("chat", 3, ["messages", "model"])]
+    plan = make_plan(_scan(client), Config())
+    (move,) = plan.moves
+    assert (move.protocol, move.primary_class, move.classes, move.provider) == ("functions", "", (), "mistral")
+    scan = _scan()
+    scan.generated = [move.target_path]
+    (again,) = existing_moves(scan, {move.target_path: provider_header(move, "").encode()}.get)
+    assert (again.classes, again.protocol) == ((), "functions")
+
+
 def test_a_module_without_classes_is_an_error() -> None:
     client = _client("api/openai_client.py", "openai", [])
     with pytest.raises(PlanError, match=r"^api/openai_client.py:1: no class"):

@@ -128,7 +128,7 @@ def existing_moves(scan: ScanResult, read: Callable[[str], bytes | None]) -> tup
                     provider=fields["provider"],
                     target_path=path,
                     target_module=_dotted(path[:-3], import_root),
-                    classes=tuple(fields["classes"].split(",")),
+                    classes=tuple(name for name in fields["classes"].split(",") if name),  # none: only functions
                     primary_class=fields["wraps"],
                     adapter_class=fields["adapter"],
                     protocol=fields["protocol"],

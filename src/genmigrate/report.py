@@ -26,6 +26,8 @@ def summary_line(result: ScanResult) -> str:
 
 
 def _classes(client: ClientModule) -> str:
+    if not client.classes:
+        return "(functions)"  # a module whose clients are its module-level functions
     return ", ".join(f"{c.name} ({c.protocol})" for c in client.classes)
 
 

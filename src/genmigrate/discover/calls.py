@@ -1,4 +1,5 @@
-"""What the classes of a module call: a call to a model endpoint makes a client, the rest explains a rejection.
+"""What the classes (or, in a module without classes, the functions) of a module call: a call to a
+model endpoint makes a client, the rest explains a rejection.
 
 A model endpoint call is one of the SDK calls that reach a model (`chat.completions.create`,
 `messages.create`, `converse`, `invoke_model`, `embeddings.create`, `responses.create`, an SDK
@@ -184,14 +185,17 @@ def _assignments(node: ast.AST) -> Iterator[tuple[list[ast.expr], ast.AST]]:
 
 
 def report(tree: ast.Module) -> CallReport:
-    """The calls of every top-level class (and of the module functions it uses by name)."""
+    """The calls of every top-level class (and of the module functions it uses by name); in a module
+    without classes, of every module-level function (and of the others it uses)."""
     bindings = _Bindings(tree)
     functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    owners: list[ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef] = [*classes] or list(functions.values())
     found = CallReport()
-    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
-        used = [functions[name] for name in sorted(_refs(cls)) if name in functions]
-        calls = found.model_calls.setdefault(cls.name, [])
-        for node in [cls, *used]:
+    for owner in owners:
+        used = [functions[name] for name in sorted(_refs(owner)) if name in functions and functions[name] is not owner]
+        calls = found.model_calls.setdefault(owner.name, [])
+        for node in [owner, *used]:
             for call in (c for c in ast.walk(node) if isinstance(c, ast.Call)):
                 _classify(bindings, call, calls, found)
     return found

@@ -45,10 +45,15 @@ def imported_modules(tree: ast.Module) -> list[str]:
     return found
 
 
+# Why a module with nothing to extract is rejected; `include` cannot force such a module in.
+NOTHING_TO_EXTRACT = "no top-level class or function"
+
+
 def rejection(tree: ast.Module, text: str) -> str | None:
-    """Why the module is no client module (None: it is one): a class of it must call a model endpoint."""
-    if not any(isinstance(node, ast.ClassDef) for node in tree.body):
-        return "no top-level class"
+    """Why the module is no client module (None: it is one): a class of it must call a model endpoint,
+    or, in a module without classes, a module-level function."""
+    if not any(isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) for node in tree.body):
+        return NOTHING_TO_EXTRACT
     modules = imported_modules(tree)
     sdks = sorted({name for name in modules if is_sdk_module(name)})
     http = any(name.split(".")[0] in HTTP_MODULES for name in modules) and talks_http(text)
@@ -67,14 +72,18 @@ def rejection(tree: ast.Module, text: str) -> str | None:
 
 
 def analyse(path: str, module_name: str, data: bytes, tree: ast.Module, text: str, force: bool = False) -> Parsed | None:
-    """LibCST analysis of a confirmed candidate; None when no class uses a provider (unless `force`)."""
+    """LibCST analysis of a confirmed candidate; None when no class (in a module without classes, no
+    module-level function) uses a provider, unless `force`."""
     module = cst.parse_module(data)
     graph = build_graph(module, text)
     sdk_statements = {i for i, found in enumerate(graph.imports) if imported_sdk(found)}
     http = _http_statements(graph) if talks_http(text) else set()
     classes = describe_classes(graph)
     index_of = {node.name.value: i for i, node in enumerate(graph.nodes) if isinstance(node, cst.ClassDef)}
-    if not force and not any(_uses(graph, index_of[c.name], c.needs, sdk_statements | http) for c in classes):
+    owners = [(index_of[c.name], c.needs) for c in classes] or [
+        (i, graph.needs([i])) for i, node in enumerate(graph.nodes) if isinstance(node, cst.FunctionDef)
+    ]
+    if not force and not any(_uses(graph, i, needs, sdk_statements | http) for i, needs in owners):
         return None
     sdk_names = {name for i in sdk_statements for name in graph.statements[i].defines}
     functions = describe_functions(graph)

@@ -14,7 +14,7 @@ from genmigrate import progress
 from genmigrate.config import Config, key_line
 from genmigrate.discover import names
 from genmigrate.discover.calls import talks_http
-from genmigrate.discover.clients import Parsed, analyse, extends_other_clients, rejection
+from genmigrate.discover.clients import NOTHING_TO_EXTRACT, Parsed, analyse, extends_other_clients, rejection
 from genmigrate.discover.crossrefs import dependent_hazards, same_name_helpers
 from genmigrate.discover.dependents import find_dependents, is_text_candidate, parse_python
 from genmigrate.discover.files import list_files
@@ -191,13 +191,13 @@ def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
     text = data.decode("utf-8", "replace")
     forced = path in state.included
     reason = rejection(tree, text)
-    if reason is not None and not (forced and reason != "no top-level class"):
+    if reason is not None and not (forced and reason != NOTHING_TO_EXTRACT):
         state.rejected[path] = f"included, but {reason}" if forced else reason
         return None
     try:
         parsed = analyse(path, state.module_of[path], data, tree, text, force=forced)
         if parsed is None:
-            state.rejected[path] = "no class uses the provider SDK or HTTP client it imports"
+            state.rejected[path] = "no class or function uses the provider SDK or HTTP client it imports"
         return parsed
     except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError) as exc:
         line = getattr(exc, "raw_line", 1)
