@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tests.trees import write_tree
+
 if TYPE_CHECKING:
     from click.testing import Result
 
@@ -66,13 +68,7 @@ def git(root: Path, *args: str) -> str:
 
 
 def make(root: Path, content: dict[str, str | bytes] | None = None, commit: bool = True) -> Path:
-    for rel, data in (files() if content is None else content).items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            target.write_bytes(data)
-        else:
-            target.write_text(data, encoding="utf-8")
+    write_tree(root, files() if content is None else content)
     root.mkdir(parents=True, exist_ok=True)
     if commit:
         git(root, "init", "-q")
