@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from genmigrate import progress
+from genmigrate import progress, runcache
 from genmigrate.config import Config
 from genmigrate.destinations import foreign_files, unsafe_paths
 from genmigrate.discover import discover
@@ -46,6 +46,11 @@ class Outcome:
 
 def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None = None) -> Outcome:
     """Scan the tree (with `overlay` laid over it) and render the migration, unverified."""
+    with runcache.shared():
+        return _plan_and_render(root, config, overlay)
+
+
+def _plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None) -> Outcome:
     tree = Tree(root, overlay or {})
     scan = discover(root, config, overlay=overlay)
     fatal = [e for e in scan.errors if e.fatal]
@@ -65,7 +70,14 @@ def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None
 def migrate(root: Path, config: Config, parity: bool = True, force: bool = False) -> Outcome:
     """Render and verify the whole migration of the repo at `root`. Raises MigrationError.
 
-    `force`: files in the output folder that genmigrate did not generate may be overwritten."""
+    `force`: files in the output folder that genmigrate did not generate may be overwritten.
+    Every file is read and parsed once for the whole run (`runcache`): the idempotency pass only
+    works on the files the first pass rendered."""
+    with runcache.shared():
+        return _migrate(root, config, parity, force)
+
+
+def _migrate(root: Path, config: Config, parity: bool, force: bool) -> Outcome:
     outcome = plan_and_render(root, config)
     plan = outcome.plan
     if plan is None or not outcome.changes:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from genmigrate import runcache
 from genmigrate.sourcefile import SourceText
 
 
@@ -17,8 +18,7 @@ class Tree:
     def read(self, rel: str) -> bytes | None:
         if rel in self.overlay:
             return self.overlay[rel]
-        path = self.root / rel
-        return path.read_bytes() if path.is_file() else None
+        return runcache.read(self.root / rel)
 
     def exists(self, rel: str) -> bool:
         return rel in self.overlay or (self.root / rel).is_file()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from genmigrate import runcache
 from genmigrate.discover.analyze import ModuleGraph, build_graph
 from genmigrate.discover.calls import report, talks_http
 from genmigrate.discover.classes import describe_classes, describe_functions
@@ -74,7 +75,7 @@ def rejection(tree: ast.Module, text: str) -> str | None:
 def analyse(path: str, module_name: str, data: bytes, tree: ast.Module, text: str, force: bool = False) -> Parsed | None:
     """LibCST analysis of a confirmed candidate; None when no class (in a module without classes, no
     module-level function) uses a provider, unless `force`."""
-    module = cst.parse_module(data)
+    module = runcache.parse_cst(path, data)
     graph = build_graph(module, text)
     sdk_statements = {i for i, found in enumerate(graph.imports) if imported_sdk(found)}
     http = _http_statements(graph) if talks_http(text) else set()

@@ -6,6 +6,7 @@ import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 
+from genmigrate import runcache
 from genmigrate.discover.configrefs import config_form, config_refs
 from genmigrate.discover.names import is_package
 from genmigrate.discover.prefilter import words_pattern
@@ -61,7 +62,7 @@ def _refs(
 def parse_python(path: str, data: bytes, errors: dict[str, SourceError], fatal: bool = False) -> ast.Module | None:
     """`ast` parse, recording one SourceError per unparsable file."""
     try:
-        return ast.parse(data, filename=path)
+        return runcache.parse_ast(path, data)
     except SyntaxError as exc:
         message, line = f"syntax error: {exc.msg}", exc.lineno or 1
     except (ValueError, UnicodeDecodeError) as exc:

@@ -10,6 +10,8 @@ from pathlib import Path, PurePosixPath
 
 import pathspec
 
+from genmigrate import runcache
+
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "site-packages", "node_modules", "build", "dist", ".tox",
      "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".nox", ".hypothesis"}
@@ -22,16 +24,18 @@ def _skipped_dir(name: str) -> bool:
 
 def list_files(root: Path, exclude: Iterable[str] = (), overlay: Mapping[str, bytes] | None = None) -> list[str]:
     """Posix paths relative to `root` of every file a scan considers, sorted."""
-    listed = _git_files(root)
-    if listed is None:
-        listed = _walk(root)
-    kept = _drop_skipped(root, listed)
+    kept = set(runcache.memo("listing", root, lambda: frozenset(_drop_skipped(root, _listed(root)))))
     if overlay:
         kept.update(_drop_skipped(root, overlay.keys(), check_venv=False))
     patterns = tuple(exclude)
     if patterns:
         kept = {p for p in kept if not _excluded(p, patterns)}
     return sorted(kept)
+
+
+def _listed(root: Path) -> list[str]:
+    listed = _git_files(root)
+    return _walk(root) if listed is None else listed
 
 
 def _excluded(path: str, patterns: tuple[str, ...]) -> bool:

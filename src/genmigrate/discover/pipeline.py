@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import re
+from functools import partial
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
-from genmigrate import progress
+from genmigrate import progress, runcache
 from genmigrate.config import Config, key_line
 from genmigrate.discover import names
 from genmigrate.discover.calls import talks_http
@@ -20,7 +22,7 @@ from genmigrate.discover.dependents import find_dependents, is_text_candidate, p
 from genmigrate.discover.files import list_files
 from genmigrate.discover.hazards import local_hazards
 from genmigrate.discover.importroot import ImportRoots
-from genmigrate.discover.prefilter import Hit, classify, imports_http_client
+from genmigrate.discover.prefilter import Hit, classify, imports_http_client, words_pattern
 from genmigrate.discover.protocols import learn_protocols
 from genmigrate.discover.providers import detect_provider
 from genmigrate.discover.pyrefs import Target
@@ -57,7 +59,8 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
     _read_and_prefilter(state, listed)
     confirmed = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
     client_classes = {f"{p.module}.{c.name}" for p in confirmed for c in p.classes} | state.moved_classes
-    clients = [p for p in confirmed if not _extends(state, p.path, client_classes)]
+    words = _class_words(client_classes)
+    clients = [p for p in confirmed if not _extends(state, p.path, client_classes, words)]
     _subclass_chains(state, client_classes)
     learn_protocols(clients, state.trees, _source_of(state), state.config.protocols)
     targets = [Target(p.path, p.module, tuple(c.name for c in p.classes)) for p in clients]
@@ -98,8 +101,9 @@ def _subclass_chains(state: _State, client_classes: set[str]) -> None:
     """Rejected modules that subclass a client (or a subclass of one, transitively) say so."""
     known = set(client_classes)
     while True:
+        words = _class_words(known)
         found = [path for path in sorted(state.rejected) if not state.rejected[path].startswith("subclasses ")
-                 and _extends(state, path, known)]
+                 and _extends(state, path, known, words)]
         if not found:
             return
         for path in found:
@@ -107,15 +111,19 @@ def _subclass_chains(state: _State, client_classes: set[str]) -> None:
             known.update(f"{state.module_of[path]}.{n.name}" for n in tree.body if isinstance(n, ast.ClassDef))
 
 
-def _extends(state: _State, path: str, client_classes: set[str]) -> bool:
+def _class_words(client_classes: set[str]) -> re.Pattern[bytes] | None:
+    """The short names of `client_classes`: a file naming none of them cannot subclass one."""
+    return words_pattern(name.rsplit(".", 1)[-1] for name in client_classes)
+
+
+def _extends(state: _State, path: str, client_classes: set[str], words: re.Pattern[bytes] | None) -> bool:
     """Every class of `path` subclasses a client class of another module: a dependent of that client."""
-    if path in state.included:
+    data = state.texts[path]
+    if path in state.included or words is None or b"class " not in data or not words.search(data):
         return False
     if path not in state.trees:
-        if b"class " not in state.texts[path]:
-            return False
         try:
-            state.trees[path] = ast.parse(state.texts[path])
+            state.trees[path] = runcache.parse_ast(path, data)
         except (SyntaxError, ValueError):
             return False  # not parsed for its own sake: only a file naming a provider
     bases = extends_other_clients(path, state.module_of[path], state.trees[path], client_classes)
@@ -149,7 +157,7 @@ def _read_and_prefilter(state: _State, listed: list[str]) -> None:
         elif path in state.included:
             state.candidates.append((path, Hit.IMPORT))
         elif PurePosixPath(path).suffix == ".py" and not names.is_test_file(path):
-            hit = classify(data)
+            hit = runcache.memo("classify", data, partial(classify, data))
             if hit is not None:
                 state.candidates.append((path, hit))
 
@@ -195,7 +203,9 @@ def _confirm(state: _State, path: str, hit: Hit) -> Parsed | None:
         state.rejected[path] = f"included, but {reason}" if forced else reason
         return None
     try:
-        parsed = analyse(path, state.module_of[path], data, tree, text, force=forced)
+        module = state.module_of[path]
+        parsed = runcache.memo("analyse", (path, module, data, forced),
+                               lambda: analyse(path, module, data, tree, text, force=forced))
         if parsed is None:
             state.rejected[path] = "no class or function uses the provider SDK or HTTP client it imports"
         return parsed

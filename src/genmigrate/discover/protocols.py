@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import libcst as cst
 
+from genmigrate import runcache
 from genmigrate.discover.analyze import build_graph
 from genmigrate.discover.classes import describe_classes
 from genmigrate.discover.clients import Parsed, imported_names
@@ -190,8 +191,8 @@ class _BaseClasses:
         path, data = found
         try:
             text = data.decode("utf-8")
-            classes = describe_classes(build_graph(cst.parse_module(data), text))
-            bound = imported_names(module, path, ast.parse(data))
+            classes = describe_classes(build_graph(runcache.parse_cst(path, data), text))
+            bound = imported_names(module, path, runcache.parse_ast(path, data))
         except (cst.ParserSyntaxError, SyntaxError, UnicodeDecodeError, ValueError):
             return None  # an unreadable base defines no protocol; the file's own error is reported elsewhere
         return path, {c.name: c for c in classes}, bound
