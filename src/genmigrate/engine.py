@@ -1,6 +1,10 @@
-"""The pipeline end to end: discover -> plan -> render -> verify, returning what `write` would write.
+"""The pipeline end to end, as the list of its stages (`STAGES`), returning what `write` would write.
 
-The CLI is a thin layer over `migrate()`; nothing here prints or writes into the target repo.
+    discover -> plan -> render -> verify        (then `apply` writes: genmigrate.write)
+
+Each stage reads the values of the stages before it from the `Run` and produces one value of its
+own. Parity contributes its tests and baselines in `render` and its checks in `verify`. The CLI is
+a thin layer over `migrate()`; nothing here prints or writes into the target repo.
 """
 
 from __future__ import annotations
@@ -8,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from genmigrate import progress, runcache
 from genmigrate.config import Config
@@ -21,7 +25,7 @@ from genmigrate.model import FileChange, ScanResult, SourceError
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
 from genmigrate.render import RenderError, render
 from genmigrate.tree import Tree
-from genmigrate.verify import ImportProbe, check_outputs, import_failures, materialised, write_into
+from genmigrate.verify import ImportProbe, check_outputs, import_failures, materialised
 
 if TYPE_CHECKING:
     from genmigrate.parity.tests_render import ParityTarget
@@ -44,71 +48,137 @@ class Outcome:
         return not self.parity_differences
 
 
-def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None = None) -> Outcome:
-    """Scan the tree (with `overlay` laid over it) and render the migration, unverified."""
-    with runcache.shared():
-        return _plan_and_render(root, config, overlay)
+@dataclass
+class Run:
+    """One run of the pipeline: its inputs, then one field per stage, set by that stage."""
+
+    root: Path
+    config: Config
+    overlay: dict[str, bytes] = field(default_factory=dict)
+    parity: bool = False  # parity tests rendered (and recorded) and checked
+    force: bool = False  # files in the output folder that genmigrate did not generate may be overwritten
+    scratch: ExitStack = field(default_factory=ExitStack)  # scratch copies, removed when the run ends
+    scan: ScanResult | None = None  # discover
+    plan: MigrationPlan | None = None  # plan
+    changes: list[FileChange] = field(default_factory=list)  # render
+    parity_differences: list[str] = field(default_factory=list)  # verify
+    warnings: list[SourceError] = field(default_factory=list)  # every stage may add some
+
+    @cached_property
+    def tree(self) -> Tree:
+        return Tree(self.root, self.overlay)
+
+    @cached_property
+    def original(self) -> Path:
+        """A scratch copy of the unwritten tree: the parity baseline, imports that failed before."""
+        return self.scratch.enter_context(materialised(self.root, []))
+
+    def outcome(self) -> Outcome:
+        assert self.scan is not None
+        return Outcome(self.scan, self.plan, self.changes, self.warnings, self.parity_differences)
 
 
-def _plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None) -> Outcome:
-    tree = Tree(root, overlay or {})
-    scan = discover(root, config, overlay=overlay)
+def _discover(run: Run) -> ScanResult:
+    scan = discover(run.root, run.config, overlay=run.overlay)
     fatal = [e for e in scan.errors if e.fatal]
     if fatal:
         raise MigrationError(fatal)
+    run.warnings.extend(scan.errors)
+    return scan
+
+
+def _plan(run: Run) -> MigrationPlan | None:
+    assert run.scan is not None
+    existing = existing_moves(run.scan, run.tree.read)
+    if not run.scan.clients and not existing:
+        return None
+    return make_plan(run.scan, run.config, existing)
+
+
+def _render(run: Run) -> list[FileChange]:
+    """The migration's files; with parity, then its tests and the baselines recorded from `original`."""
+    if run.plan is None:
+        return []
+    assert run.scan is not None
+    changes = render(run.plan, run.scan, run.tree)
+    if run.parity and changes:
+        _refuse_unsafe(run, changes)  # before the baseline is recorded, the slow part
+        changes = sorted(changes + _parity_files(run), key=lambda c: c.path)
+    return changes
+
+
+def _refuse_unsafe(run: Run, changes: list[FileChange]) -> None:
+    """Refuse destinations reached through a link or outside the repo, and (unless `force`) files
+    in the output folder that genmigrate did not generate."""
+    assert run.plan is not None
+    problems = unsafe_paths(run.root, changes) or ([] if run.force else foreign_files(run.root, run.plan.package_path))
+    if problems:
+        raise MigrationError(problems)
+
+
+def _verify(run: Run) -> list[str]:
+    """Prove the rendered change sound in a scratch copy of the migrated tree (MigrationError if it is
+    not); the differences the parity suite found, if it ran."""
+    plan = run.plan
+    if plan is None or not run.changes:
+        return []
+    _refuse_unsafe(run, run.changes)
+    copy = run.scratch.enter_context(materialised(run.root, run.changes))
+    # The import check is the slowest step (fresh interpreters import every SDK): it runs in the
+    # background while the outputs are checked and the idempotency pass runs.
+    probe = ImportProbe(copy, _probed_modules(plan), plan.import_root)
     try:
-        existing = existing_moves(scan, tree.read)
-        if not scan.clients and not existing:
-            return Outcome(scan, None, [], warnings=list(scan.errors))
-        plan = make_plan(scan, config, existing)
-        changes = render(plan, scan, tree)
-    except (PlanError, RenderError) as exc:
-        raise MigrationError([parse_problem(str(exc))]) from None
-    return Outcome(scan, plan, changes, warnings=list(scan.errors))
+        migration = [c for c in run.changes if not _is_parity_file(plan, c.path)]
+        problems = check_outputs(run.changes) + _check_idempotent(run.root, run.config, migration)
+        if problems:
+            raise MigrationError(problems)
+        _check_imports(run, probe.result())
+    finally:
+        probe.cancel()
+    return _parity_check(run, copy)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    produces: str  # the field of `Run` the stage sets
+    run: Callable[[Run], Any]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("discover", "scan", _discover),
+    Stage("plan", "plan", _plan),
+    Stage("render", "changes", _render),
+    Stage("verify", "parity_differences", _verify),
+)
+
+
+def run_stages(run: Run, stages: tuple[Stage, ...] = STAGES) -> Outcome:
+    """Run `stages` in order over `run`, every file read and parsed once for all of them (`runcache`)."""
+    with runcache.shared(), run.scratch:
+        for stage in stages:
+            try:
+                setattr(run, stage.produces, stage.run(run))
+            except (PlanError, RenderError) as exc:
+                raise MigrationError([parse_problem(str(exc))]) from None
+        return run.outcome()
+
+
+def plan_and_render(root: Path, config: Config, overlay: dict[str, bytes] | None = None) -> Outcome:
+    """Scan the tree (with `overlay` laid over it) and render the migration, unverified."""
+    return run_stages(Run(root, config, overlay or {}), STAGES[:3])
 
 
 def migrate(root: Path, config: Config, parity: bool = True, force: bool = False) -> Outcome:
     """Render and verify the whole migration of the repo at `root`. Raises MigrationError.
 
-    `force`: files in the output folder that genmigrate did not generate may be overwritten.
-    Every file is read and parsed once for the whole run (`runcache`): the idempotency pass only
-    works on the files the first pass rendered."""
-    with runcache.shared():
-        return _migrate(root, config, parity, force)
-
-
-def _migrate(root: Path, config: Config, parity: bool, force: bool) -> Outcome:
-    outcome = plan_and_render(root, config)
-    plan = outcome.plan
-    if plan is None or not outcome.changes:
-        return outcome
-    rendered = list(outcome.changes)
-    problems = unsafe_paths(root, rendered) or ([] if force else foreign_files(root, plan.package_path))
-    if problems:
-        raise MigrationError(problems)
-    with materialised(root, rendered) as copy, ExitStack() as stack:
-        # The user's code runs only in scratch copies: `copy` (migrated) and, when needed, a copy of
-        # the original tree (the parity baseline, imports that failed before the migration).
-        original = cache(lambda: stack.enter_context(materialised(root, [])))
-        # The import check is the slowest step (fresh interpreters import every SDK): it runs in the
-        # background while the outputs are checked and the parity baseline is recorded.
-        probe = ImportProbe(copy, _probed_modules(plan), plan.import_root)
-        try:
-            problems = check_outputs(rendered)
-            problems += _check_idempotent(root, config, rendered)
-            if problems:
-                raise MigrationError(problems)
-            if parity:
-                _add_parity(root, original(), outcome, config.strict)
-                written = {c.path for c in rendered}
-                write_into(copy, [c for c in outcome.changes if c.path not in written])
-            _check_runtime(original, outcome, copy, probe.result())
-        finally:
-            probe.cancel()
-    return outcome
+    `force`: files in the output folder that genmigrate did not generate may be overwritten."""
+    return run_stages(Run(root, config, parity=parity, force=force))
 
 
 def _check_idempotent(root: Path, config: Config, changes: list[FileChange]) -> list[SourceError]:
+    """The migration run again on its own output changes nothing. Inside the run's `runcache` the
+    second pass only reads, classifies and parses the files of `changes`."""
     with progress.labelled("idempotency check: "):
         again = plan_and_render(root, config, overlay={c.path: c.new for c in changes})
     return [
@@ -123,14 +193,14 @@ def _probed_modules(plan: MigrationPlan) -> list[str]:
     return [m.source_module for m in fresh] + [m.target_module for m in fresh] + [plan.package_module]
 
 
-def _check_runtime(original: Callable[[], Path], outcome: Outcome, copy: Path, broken: dict[str, str]) -> None:
-    """Report the modules of the scratch `copy` that failed to import (`broken`) unless they already
-    failed before the migration (in a scratch copy of the `original` tree); then run the parity suite."""
-    plan = outcome.plan
+def _check_imports(run: Run, broken: dict[str, str]) -> None:
+    """Refuse the modules of the migrated copy that failed to import (`broken`) unless they already
+    failed before the migration (in the scratch copy of the original tree)."""
+    plan = run.plan
     assert plan is not None
     if broken:
         fresh = [m for m in plan.moves if m.keep]
-        before = import_failures(original(), [m.source_module for m in fresh], plan.import_root)
+        before = import_failures(run.original, [m.source_module for m in fresh], plan.import_root)
         # A module that did not import before (an SDK missing here) is no fault of the migration,
         # under its old name or its new one.
         already = set(before) | {m.target_module for m in fresh if m.source_module in before}
@@ -138,22 +208,29 @@ def _check_runtime(original: Callable[[], Path], outcome: Outcome, copy: Path, b
     if broken:
         problems = [SourceError(_path_of(plan, name), 1, f"does not import after migration: {err}") for name, err in broken.items()]
         raise MigrationError(problems)
-    if outcome.parity_differences == [] and _has_parity(outcome):
-        from genmigrate.parity import verify_parity
-
-        report = verify_parity(copy, plan.tests_dir, plan.import_root)
-        outcome.parity_differences = [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
 
 
-def _add_parity(root: Path, original: Path, outcome: Outcome, strict: bool) -> None:
-    """Generate the parity tests and record their snapshots from `original`, a scratch copy of the
-    unwritten tree at `root`. A client whose SDK is not installed here is noted, or with `strict` refused."""
+def _parity_check(run: Run, copy: Path) -> list[str]:
+    """Run the parity suite in the migrated `copy`; its differences."""
+    plan = run.plan
+    assert plan is not None
+    if not any(_is_parity_file(plan, c.path) for c in run.changes):
+        return []
+    from genmigrate.parity import verify_parity
+
+    report = verify_parity(copy, plan.tests_dir, plan.import_root)
+    return [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
+
+
+def _parity_files(run: Run) -> list[FileChange]:
+    """The parity tests and their snapshots recorded from `run.original`. A client whose SDK is not
+    installed here is noted, or with `strict` refused."""
     from genmigrate.parity import ParityTarget, render_parity_tests
     from genmigrate.parity.tests_render import ParityError, record
 
-    plan = outcome.plan
-    assert plan is not None
-    clients = {c.path: c for c in outcome.scan.clients}
+    plan, scan, root = run.plan, run.scan, run.root
+    assert plan is not None and scan is not None
+    clients = {c.path: c for c in scan.clients}
     targets = [
         ParityTarget(provider=m.provider, old_module=m.source_module, new_module=m.target_module, cls=cls,
                      source_path=m.source_path)
@@ -162,36 +239,34 @@ def _add_parity(root: Path, original: Path, outcome: Outcome, strict: bool) -> N
         for cls in clients[m.source_path].classes
     ]
     if not targets:
-        return
+        return []
     files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir, root).items()}
     try:
-        baseline = record(original, targets, plan.tests_dir, plan.import_root)
+        baseline = record(run.original, targets, plan.tests_dir, plan.import_root)
     except ParityError as exc:  # e.g. a broken user parity_scenarios.py: one line, not a traceback
-        raise MigrationError([parse_problem(str(exc).replace(str(original), str(root)))]) from None
+        raise MigrationError([parse_problem(str(exc).replace(str(run.original), str(root)))]) from None
     files.update(baseline.files)
     tree = Tree(root)
-    _missing_sdks(tree, targets, baseline.skipped, strict, outcome)
+    run.warnings.extend(_missing_sdks(tree, targets, baseline.skipped, run.config.strict))
     new = [FileChange(p, tree.read(p), data) for p, data in sorted(files.items()) if tree.read(p) != data]
     problems = unsafe_paths(root, new)
     if problems:
         raise MigrationError(problems)
-    outcome.changes = sorted(outcome.changes + new, key=lambda c: c.path)
+    return new
 
 
-def _missing_sdks(tree: Tree, targets: list[ParityTarget], skipped: dict[str, str], strict: bool,
-                  outcome: Outcome) -> None:
+def _missing_sdks(tree: Tree, targets: list[ParityTarget], skipped: dict[str, str], strict: bool) -> list[SourceError]:
     from genmigrate.parity.tests_render import missing_package
 
     paths = {t.old_module: t.source_path for t in targets}
     lines = [missing_package(paths[m], tree.read(paths[m]), skipped[m], strict) for m in sorted(skipped) if m in paths]
     if strict and lines:
         raise MigrationError(lines)
-    outcome.warnings.extend(lines)
+    return lines
 
 
-def _has_parity(outcome: Outcome) -> bool:
-    plan = outcome.plan
-    return plan is not None and any(c.path.startswith(plan.tests_dir + "/") for c in outcome.changes)
+def _is_parity_file(plan: MigrationPlan, path: str) -> bool:
+    return path.startswith(plan.tests_dir + "/")
 
 
 def _path_of(plan: MigrationPlan, module: str) -> str:
