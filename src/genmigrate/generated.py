@@ -80,6 +80,7 @@ class AdapterContext:
     protocol_base: str = ""
     model_types: tuple[str, ...] = ()  # ModelType members the class names (ModelClient)
     model_type_bound: bool = False  # the module imports its own `ModelType` (the framework's enum)
+    opens_client: tuple[str, ...] = ()  # "async"/"sync": calls run inside `async with`/`with`
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def render_adapter(ctx: AdapterContext) -> str:
         "provider": ctx.provider,
         "adapter_class": ctx.adapter_class,
         "legacy_class": ctx.legacy_class,
+        "opens_client": frozenset(ctx.opens_client),
     }
     if ctx.protocol == "learned":
         learned = {op.name: op for op in ctx.operations}

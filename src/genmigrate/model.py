@@ -73,6 +73,9 @@ class ClassInfo:
     operations: list[Operation] = field(default_factory=list)
     # `ModelType` members the class body names (AdalFlow clients), e.g. ["EMBEDDER", "LLM"].
     model_types: list[str] = field(default_factory=list)
+    # "async" / "sync": `__aenter__` / `__enter__` assigns attributes of self (the SDK client is
+    # created on entering the block), so callers must call the class inside `async with` / `with`.
+    opens_client: list[str] = field(default_factory=list)
 
 
 @dataclass
