@@ -144,6 +144,20 @@ def test_modelclient_ops_follow_the_defined_methods() -> None:
     assert modelclient_ops(subclass)["agenerate"] is True
 
 
+def test_a_call_method_serves_only_the_model_types_it_branches_on() -> None:
+    params = ["self", "api_kwargs", "model_type"]
+    methods = (
+        MethodInfo("parse_embedding_response", 1, ["self", "response"]),
+        MethodInfo("call", 2, params, model_types=["EMBEDDER", "LLM"]),
+        MethodInfo("acall", 3, params, is_async=True, model_types=["LLM"]),  # async: LLM only
+    )
+    ops = modelclient_ops(methods, ("EMBEDDER", "LLM"))
+    assert (ops["embed"], ops["aembed"], ops["agenerate"]) == (True, False, True)
+    # A call that names no member follows the class.
+    untyped = (*methods[:2], MethodInfo("acall", 3, params, is_async=True))
+    assert modelclient_ops(untyped, ("EMBEDDER", "LLM"))["aembed"] is True
+
+
 def test_wrapper_operations_map_names_params_and_duplicates() -> None:
     methods = (
         MethodInfo("chat", 1, ["self", "prompt"]),

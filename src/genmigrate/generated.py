@@ -263,20 +263,17 @@ def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...
     """
     defined = _last_definitions(methods)
     names = {name for name, method in defined.items() if not method.stub}
-    llm = not model_types or "LLM" in model_types or "parse_chat_completion" in names
-    embedder = not model_types or "EMBEDDER" in model_types
     inherited = not set(defined) & {"call", "acall"}
-    sync = "call" in names or inherited
-    asynchronous = "acall" in names or inherited
-    embeds = "parse_embedding_response" in names and embedder
-    return {
-        "generate": sync and llm,
-        "stream": sync and llm,
-        "agenerate": asynchronous and llm,
-        "astream": asynchronous and llm,
-        "embed": sync and embeds,
-        "aembed": asynchronous and embeds,
-    }
+    ops: dict[str, bool] = {}
+    for method, generate, stream, embed in (("call", "generate", "stream", "embed"), ("acall", "agenerate", "astream", "aembed")):
+        # A call method that branches on some ModelType members serves only those.
+        own = defined[method].model_types if method in names else []
+        kinds = own or model_types
+        llm = not kinds or "LLM" in kinds or "parse_chat_completion" in names
+        embeds = "parse_embedding_response" in names and (not kinds or "EMBEDDER" in kinds)
+        offered = method in names or inherited
+        ops.update({generate: offered and llm, stream: offered and llm, embed: offered and embeds})
+    return {name: ops[name] for name in ("generate", "stream", "agenerate", "astream", "embed", "aembed")}
 
 
 _GENERATE = ("chat", "generate", "complete", "completion", "chat_completion", "ask", "invoke")

@@ -40,6 +40,7 @@ class MethodInfo:
     decorators: list[str] = field(default_factory=list)  # decorator source, without `@`
     # The body does nothing: only a docstring, `pass`, `...` or `raise NotImplementedError`.
     stub: bool = False
+    model_types: list[str] = field(default_factory=list)  # `ModelType` members the body names
 
 
 # The unified operations a generated adapter can offer, in the order adapters define them.

@@ -103,6 +103,7 @@ def _method(graph: ModuleGraph, node: cst.FunctionDef) -> MethodInfo:
         is_generator=graph.may_contain(node, "yield") and _yields(node),
         decorators=[graph.module.code_for_node(d.decorator) for d in node.decorators],
         stub=_is_stub(node),
+        model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
     )
 
 
@@ -143,7 +144,7 @@ class _ModelTypeFinder(cst.CSTVisitor):
             self.found.add(node.attr.value)
 
 
-def _model_types(node: cst.ClassDef) -> list[str]:
+def _model_types(node: cst.ClassDef | cst.FunctionDef) -> list[str]:
     finder = _ModelTypeFinder()
     node.body.visit(finder)
     return sorted(finder.found - {"UNDEFINED"})
