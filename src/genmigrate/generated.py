@@ -265,7 +265,8 @@ def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...
     names = {name for name, method in defined.items() if not method.stub}
     inherited = not set(defined) & {"call", "acall"}
     ops: dict[str, bool] = {}
-    for method, generate, stream, embed in (("call", "generate", "stream", "embed"), ("acall", "agenerate", "astream", "aembed")):
+    sides = (("call", "generate", "stream", "embed"), ("acall", "agenerate", "astream", "aembed"))
+    for method, generate, stream, embed in sides:
         # A call method that branches on some ModelType members serves only those.
         own = defined[method].model_types if method in names else []
         kinds = own or model_types
