@@ -144,6 +144,16 @@ def test_modelclient_ops_follow_the_defined_methods() -> None:
     assert modelclient_ops(subclass)["agenerate"] is True
 
 
+def test_framework_embedders_batch_methods_are_their_embed_operations() -> None:
+    langchain = (MethodInfo("embed_documents", 1, ["self", "texts"]),
+                 MethodInfo("aembed_documents", 2, ["self", "texts"], is_async=True))
+    assert {op: o.method for op, o in wrapper_operations(langchain).items()} == {
+        "embed": "embed_documents", "aembed": "aembed_documents"}
+    llamaindex = (MethodInfo("_get_text_embedding", 1, ["self", "text"]),
+                  MethodInfo("_get_text_embeddings", 2, ["self", "texts"]))
+    assert wrapper_operations(llamaindex)["embed"].method == "_get_text_embeddings"
+
+
 def test_a_call_method_serves_only_the_model_types_it_branches_on() -> None:
     params = ["self", "api_kwargs", "model_type"]
     methods = (

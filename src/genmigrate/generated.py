@@ -279,7 +279,17 @@ def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...
 
 _GENERATE = ("chat", "generate", "complete", "completion", "chat_completion", "ask", "invoke")
 _STREAM = ("stream_chat", "chat_stream", "stream", "stream_generate", "generate_stream")
-_EMBED = ("embed", "embeddings", "get_embeddings", "embed_texts", "create_embeddings")
+# Also the batch methods of LangChain (`embed_documents`) and LlamaIndex (`_get_text_embeddings`) embedders.
+_EMBED = (
+    "embed",
+    "embeddings",
+    "get_embeddings",
+    "embed_texts",
+    "create_embeddings",
+    "embed_documents",
+    "_get_text_embeddings",
+    "get_text_embedding_batch",
+)
 _BATCH = ("batch_chat", "batch_generate", "chat_batch", "batch")
 _MESSAGE_PARAMS = ("messages", "history", "conversation", "conversations", "chat_history", "msgs")
 
