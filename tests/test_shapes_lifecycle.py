@@ -200,35 +200,124 @@ def test_discovery_recalls_every_shape_and_knows_which_clients_open_in_a_block(t
 def test_namespace_package_stays_one_and_lazily_opened_clients_work_through_the_manager(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "repo"
-    root.mkdir()
-    write_tree(root, TREE)
-    root = git_copy(tmp_path / "copy", root)
-    write_tree(tmp_path / "sdks", FAKE_SDKS)
-    apply = subprocess.run(
-        [sys.executable, "-m", "genmigrate", "apply", ".", "--no-parity"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
-    assert apply.returncode == 0, apply.stderr
+    root, stdout = _apply_then_run(tmp_path, TREE, FAKE_SDKS, DRIVE)
     # No __init__.py was added to the namespace folders; the new folders are packages.
     assert not (root / "src/acme/__init__.py").exists()
     assert not (root / "src/acme/llm/__init__.py").exists()
     assert (root / "src/acme/llm/components/generator/__init__.py").is_file()
-    path = os.pathsep.join([str(root / "src"), str(tmp_path / "sdks")])
-    run = subprocess.run(
-        [sys.executable, "-c", DRIVE],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": path},
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines() == [
+    assert stdout.splitlines() == [
         "mistral-small: hi",
         "mistral-small: again",
         "llama3-8b: hello",
         "[True, True] [True]",  # one client per call, each closed by the legacy exit
         "from another portion",
     ]
+
+
+def _apply_then_run(tmp_path: Path, tree: dict[str, str], fakes: dict[str, str], script: str) -> tuple[Path, str]:
+    """`apply` the migration to `tree` (a git repo), then run `script` with the fake SDKs and the
+    repo's `src/` importable; the repo and what the script printed."""
+    write_tree(tmp_path / "repo", tree)
+    root = git_copy(tmp_path / "copy", tmp_path / "repo")
+    write_tree(tmp_path / "sdks", fakes)
+    command = [sys.executable, "-m", "genmigrate", "apply", ".", "--no-parity"]
+    apply = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    assert apply.returncode == 0, apply.stderr
+    path = os.pathsep.join([str(tmp_path / "sdks"), str(root / "src")])
+    env = {**os.environ, "PYTHONPATH": path}
+    run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    return root, run.stdout
+
+
+# A Haystack-style integration: hatch, src layout, a namespace package, `@component` classes whose
+# only operation is `run(...)` returning a dict.
+HAYSTACK = {
+    "pyproject.toml": '[project]\nname = "anthropic-haystack"\nversion = "0.1"\n\n'
+    '[tool.hatch.build.targets.wheel]\npackages = ["src/haystack_integrations"]\n',
+    "src/haystack_integrations/components/generators/claude/__init__.py": ("from .generator import ClaudeGenerator\n"),
+    "src/haystack_integrations/components/generators/claude/generator.py": """\
+from anthropic import Anthropic
+from haystack import component
+
+
+@component
+class ClaudeGenerator:
+    def __init__(self, model="claude-3-haiku", generation_kwargs=None):
+        self.model = model
+        self.generation_kwargs = generation_kwargs or {}
+        self.client = Anthropic()
+
+    @component.output_types(replies=list, meta=list)
+    def run(self, prompt, generation_kwargs=None):
+        kwargs = {**self.generation_kwargs, **(generation_kwargs or {})}
+        messages = [{"role": "user", "content": prompt}]
+        reply = self.client.messages.create(model=self.model, messages=messages, **kwargs)
+        return {"replies": [block.text for block in reply.content], "meta": [{"model": self.model}]}
+""",
+    "src/haystack_integrations/components/embedders/gpt/text_embedder.py": """\
+from haystack import component
+from openai import OpenAI
+
+
+@component
+class GptTextEmbedder:
+    def __init__(self, model="text-embedding-3-small"):
+        self.model = model
+        self.client = OpenAI()
+
+    @component.output_types(embedding=list, meta=dict)
+    def run(self, text):
+        reply = self.client.embeddings.create(input=[text], model=self.model)
+        return {"embedding": reply.data[0].embedding, "meta": {"model": self.model}}
+""",
+}
+
+HAYSTACK_FAKES = {
+    "haystack/__init__.py": """\
+def component(cls):
+    return cls
+
+
+component.output_types = lambda **types: (lambda method: method)
+""",
+    "anthropic/__init__.py": """\
+from types import SimpleNamespace
+
+
+class Anthropic:
+    def __init__(self):
+        self.messages = SimpleNamespace(create=self._create)
+
+    def _create(self, model, messages, **kwargs):
+        text = f"{model} {sorted(kwargs)}: {messages[-1]['content']}"
+        return SimpleNamespace(content=[SimpleNamespace(text=text)])
+""",
+    "openai/__init__.py": """\
+from types import SimpleNamespace
+
+
+class OpenAI:
+    def __init__(self):
+        self.embeddings = SimpleNamespace(create=self._create)
+
+    def _create(self, input, model):
+        return SimpleNamespace(data=[SimpleNamespace(embedding=[float(len(t)) for t in input])])
+""",
+}
+
+DRIVE_HAYSTACK = """\
+from haystack_integrations.components.generator.generator_manager import GeneratorManager
+
+manager = GeneratorManager()
+print(manager.generate("hi", provider="anthropic").text)
+print(manager.embed(["a", "bcd"], provider="openai").vectors)
+"""
+
+
+def test_haystack_style_run_components_learn_their_operation_from_their_own_signature(
+    tmp_path: Path,
+) -> None:
+    root, stdout = _apply_then_run(tmp_path, HAYSTACK, HAYSTACK_FAKES, DRIVE_HAYSTACK)
+    assert not (root / "src/haystack_integrations/__init__.py").exists()
+    assert stdout.splitlines() == ["claude-3-haiku []: hi", "((1.0,), (3.0,))"]

@@ -2,7 +2,8 @@
 OpenAILLM(LLMBase)`) says which methods are the provider operations, read from its signatures and
 bodies: a `messages`/`prompt` parameter means generate, `text(s)` means embed, a `stream=` flag or a
 generator means stream, `async def` the async variant. `[tool.genmigrate.protocols]` states or
-overrides a mapping for a base or a class. Each class then offers exactly the mapped operations it
+overrides a mapping for a base or a class; a class with neither, whose method names say nothing
+(`run(self, prompt)`), is read by the same rules from its own methods. Each class then offers exactly the mapped operations it
 really implements: an abstract or stub method (`pass`, `raise NotImplementedError`) offers nothing,
 and an async operation counts only when the class defines it itself.
 """
@@ -44,6 +45,17 @@ def learn_protocols(
         for info in parsed.classes:
             if info.protocol != "modelclient":
                 _learn(info, bases.ancestry(info, parsed.module, bound, local), f"{parsed.module}.{info.name}", stated)
+            if info.protocol == "unknown":
+                _learn_from_itself(info, f"{parsed.module}.{info.name}")
+
+
+def _learn_from_itself(info: ClassInfo, dotted: str) -> None:
+    """A class with no known method names and no protocol base (a Haystack `run(prompt)`
+    component) is read by the same signature rules, from its own methods."""
+    mapping = protocol_of(info.methods)
+    operations = class_operations(mapping, info.methods, []) if mapping else []
+    if operations:
+        info.protocol, info.protocol_base, info.operations = "learned", dotted, operations
 
 
 def _learn(info: ClassInfo, chain: list[tuple[str, ClassInfo]], dotted: str, stated: Mapping[str, Mapping[str, str]]) -> None:
