@@ -1,6 +1,7 @@
 """Shapes real repositories have and the other fixtures do not: a namespace package as the import
-root, clients registered by a decorator or a metaclass, a LiteLLM-style router, and SDK clients
-created lazily in `__aenter__` / `__enter__` (the generated adapter enters the block per call)."""
+root, clients registered by a decorator or a metaclass, a LiteLLM-style router, SDK clients
+created lazily in `__aenter__` / `__enter__` (the generated adapter enters the block per call),
+Haystack `run(...)` components and LangChain `_generate`/`_stream` chat models."""
 
 from __future__ import annotations
 
@@ -214,16 +215,18 @@ def test_namespace_package_stays_one_and_lazily_opened_clients_work_through_the_
     ]
 
 
-def _apply_then_run(tmp_path: Path, tree: dict[str, str], fakes: dict[str, str], script: str) -> tuple[Path, str]:
+def _apply_then_run(
+    tmp_path: Path, tree: dict[str, str], fakes: dict[str, str], script: str, src: str = "src"
+) -> tuple[Path, str]:
     """`apply` the migration to `tree` (a git repo), then run `script` with the fake SDKs and the
-    repo's `src/` importable; the repo and what the script printed."""
+    repo's `src` folder importable; the repo and what the script printed."""
     write_tree(tmp_path / "repo", tree)
     root = git_copy(tmp_path / "copy", tmp_path / "repo")
     write_tree(tmp_path / "sdks", fakes)
     command = [sys.executable, "-m", "genmigrate", "apply", ".", "--no-parity"]
     apply = subprocess.run(command, cwd=root, capture_output=True, text=True)
     assert apply.returncode == 0, apply.stderr
-    path = os.pathsep.join([str(tmp_path / "sdks"), str(root / "src")])
+    path = os.pathsep.join([str(tmp_path / "sdks"), str(root / src)])
     env = {**os.environ, "PYTHONPATH": path}
     run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
@@ -321,3 +324,124 @@ def test_haystack_style_run_components_learn_their_operation_from_their_own_sign
     root, stdout = _apply_then_run(tmp_path, HAYSTACK, HAYSTACK_FAKES, DRIVE_HAYSTACK)
     assert not (root / "src/haystack_integrations/__init__.py").exists()
     assert stdout.splitlines() == ["claude-3-haiku []: hi", "((1.0,), (3.0,))"]
+
+
+# A LangChain-style partner package: a chat model implementing the private hooks that the
+# framework's public `invoke`/`stream` call with converted messages.
+LANGCHAIN = {
+    "pyproject.toml": '[project]\nname = "langchain-acme"\nversion = "0.1"\n',
+    "langchain_acme/__init__.py": "from langchain_acme.chat_models import ChatAcme\n",
+    "langchain_acme/chat_models.py": """\
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from mistralai import Mistral
+
+
+def _payload(messages):
+    return [{"role": m.type, "content": m.content} for m in messages]
+
+
+class ChatAcme(BaseChatModel):
+    model: str = "mistral-small"
+
+    @property
+    def _llm_type(self):
+        return "acme-chat"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        reply = Mistral().chat.complete(model=self.model, messages=_payload(messages))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        for piece in Mistral().chat.stream(model=self.model, messages=_payload(messages)):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+""",
+}
+
+LANGCHAIN_FAKES = {
+    "langchain_core/__init__.py": "",
+    "langchain_core/messages.py": """\
+class BaseMessage:
+    type = "base"
+
+    def __init__(self, content):
+        self.content = content
+
+
+class HumanMessage(BaseMessage):
+    type = "human"
+
+
+class AIMessage(BaseMessage):
+    type = "ai"
+
+
+class AIMessageChunk(AIMessage):
+    type = "AIMessageChunk"
+""",
+    "langchain_core/outputs.py": """\
+class ChatGeneration:
+    def __init__(self, message):
+        self.message = message
+        self.text = message.content
+
+
+ChatGenerationChunk = ChatGeneration
+
+
+class ChatResult:
+    def __init__(self, generations):
+        self.generations = generations
+""",
+    "langchain_core/language_models.py": """\
+from langchain_core.messages import HumanMessage
+
+
+class BaseChatModel:
+    def __init__(self, **fields):
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    def _convert(self, value):
+        if isinstance(value, str):
+            return [HumanMessage(value)]
+        return [HumanMessage(m["content"]) for m in value]
+
+    def invoke(self, input, config=None, *, stop=None, **kwargs):
+        return self._generate(self._convert(input), stop=stop, **kwargs).generations[0].message
+
+    def stream(self, input, config=None, *, stop=None, **kwargs):
+        for chunk in self._stream(self._convert(input), stop=stop, **kwargs):
+            yield chunk.message
+""",
+    "mistralai/__init__.py": """\
+from types import SimpleNamespace
+
+
+class Mistral:
+    def __init__(self):
+        self.chat = SimpleNamespace(complete=self._complete, stream=self._stream)
+
+    def _complete(self, model, messages):
+        return f"{model} {messages[-1]['role']}: {messages[-1]['content']}"
+
+    def _stream(self, model, messages):
+        yield from ("one ", "two")
+""",
+}
+
+DRIVE_LANGCHAIN = """\
+from langchain_acme.components.generator.generator_manager import GeneratorManager
+
+manager = GeneratorManager()
+print(manager.generate("hi", provider="mistral").text)
+print([c.delta for c in manager.stream("hi", provider="mistral")])
+"""
+
+
+def test_langchain_style_chat_models_are_driven_through_the_public_methods_of_their_hooks(tmp_path: Path) -> None:
+    root, stdout = _apply_then_run(tmp_path, LANGCHAIN, LANGCHAIN_FAKES, DRIVE_LANGCHAIN, "")
+    assert stdout.splitlines() == ["mistral-small human: hi", "['one ', 'two']"]
+    adapter = (root / "langchain_acme/components/generator/providers/mistral_generator.py").read_text()
+    assert 'self._legacy("invoke")' in adapter and 'self._legacy("stream")' in adapter

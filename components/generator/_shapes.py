@@ -145,6 +145,8 @@ def chunk_of(raw: Any) -> StreamChunk:
     if get(raw, "choices") is not None or get(raw, "object") == "chat.completion.chunk":
         return _openai_chunk(raw)
     kind = get(raw, "type")
+    if kind == "AIMessageChunk":  # LangChain chat models' stream()
+        return StreamChunk(delta=text_of(raw), raw=raw)
     if isinstance(kind, str):
         return _typed_event_chunk(kind, raw)
     if get(raw, "done") is not None:  # Ollama
