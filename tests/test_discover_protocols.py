@@ -105,6 +105,23 @@ def test_a_client_with_no_recognised_operation_stops_the_plan(tmp_path: Path) ->
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_every_class_with_no_recognised_operation_is_listed(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "pkg" / "anthropic_engines.py").write_text(
+        "import anthropic\n\nfrom .base import Engine\n\n\nclass ClaudeEngine(Engine):\n"
+        "    def run_turns(self, turns):\n        return anthropic.Anthropic().messages.create(messages=turns)\n\n\n"
+        "class HaikuEngine(ClaudeEngine):\n    pass\n"
+    )
+    with pytest.raises(PlanError) as caught:
+        make_plan(discover(root, Config()), Config())
+    advice = "no operation recognised; state it in [tool.genmigrate.protocols] or exclude the file"
+    assert [str(p) for p in caught.value.problems] == [
+        f"pkg/anthropic_engines.py:6: class ClaudeEngine: {advice}",
+        f"pkg/anthropic_engines.py:11: class HaikuEngine: {advice}",
+        f"pkg/openai_engine.py:6: class OpenAIEngine: {advice}",
+    ]
+
+
 def test_a_stated_mapping_makes_the_base_a_protocol(tmp_path: Path) -> None:
     root = _repo(tmp_path, '[tool.genmigrate.protocols]\n"pkg.base.Engine" = { generate = "run_turns" }\n')
     config = load_config(root)

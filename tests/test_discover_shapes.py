@@ -225,3 +225,19 @@ def test_catalogue_display_names_and_sdk_words() -> None:
     assert [display_name(n) for n in ("azure", "openai", "my_proxy")] == ["AzureOpenAI", "OpenAI", "MyProxy"]
     assert [sdk_for_word(w) for w in ("OLLAMA", "BOTO3", "MISTRAL", "GOOGLE_GENAI", "VALUE")] == [
         "ollama", "boto3", "mistralai", "google.genai", None]
+
+
+def test_the_modules_own_model_type_import_travels_with_the_class(scan) -> None:
+    client_class = ("class {name}(ModelClient):\n    def call(self, api_kwargs, model_type=ModelType.LLM):\n"
+                    "        return openai.OpenAI().chat.completions.create(**api_kwargs)\n")
+    found = scan({
+        "pkg/__init__.py": "",
+        "pkg/own.py": "import openai\nfrom fw.core import ModelClient\nfrom fw.types import ModelType\n\n"
+                      + client_class.format(name="Own"),
+        "pkg/guarded.py": "import openai\nfrom fw.core import ModelClient\ntry:\n    from fw.types import ModelType\n"
+                          "except ImportError:\n    ModelType = None\n\n" + client_class.format(name="Guarded"),
+        "pkg/nested.py": "import openai\nfrom fw.core import ModelClient\n\n\ndef _types():\n"
+                         "    from fw.types import ModelType\n    return ModelType\n\n\n" + client_class.format(name="Nested"),
+    })
+    origin = {c.path: c.classes[0].model_type_import for c in found.clients}
+    assert origin == {"pkg/guarded.py": "fw.types.ModelType", "pkg/nested.py": "", "pkg/own.py": "fw.types.ModelType"}

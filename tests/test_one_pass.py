@@ -19,14 +19,17 @@ AGAIN = "running the migration again on its own output would change this file"
 
 
 def _tree(root: Path) -> None:
-    write_tree(root, {
-        "app/__init__.py": "",
-        "app/tiny_client.py": CLIENT.format(name="TinyClient"),
-        "app/uses.py": "from app.tiny_client import TinyClient\n\nCLIENT = TinyClient\n",
-        # A candidate that is no client: parsed by the first pass, only looked up by the second.
-        "app/prices.py": "import openai\n\nPRICE = {'gpt': openai.__name__}\n",
-        **{f"app/mod_{i}.py": f"VALUE = {i}\n" for i in range(5)},
-    })
+    write_tree(
+        root,
+        {
+            "app/__init__.py": "",
+            "app/tiny_client.py": CLIENT.format(name="TinyClient"),
+            "app/uses.py": "from app.tiny_client import TinyClient\n\nCLIENT = TinyClient\n",
+            # A candidate that is no client: parsed by the first pass, only looked up by the second.
+            "app/prices.py": "import openai\n\nPRICE = {'gpt': openai.__name__}\n",
+            **{f"app/mod_{i}.py": f"VALUE = {i}\n" for i in range(5)},
+        },
+    )
 
 
 def _idempotency_problems(root: Path) -> list[str]:
@@ -66,9 +69,14 @@ def test_a_package_render_that_changes_on_a_second_pass_is_refused(
     calls = iter(range(1000))
     real = render.render_package
     # A template change that is not a function of the plan: each rendering differs from the last.
-    monkeypatch.setattr(render, "render_package", lambda ctx: {
-        rel: text + (f"# rendering {next(calls)}\n" if rel == "__init__.py" else "") for rel, text in real(ctx).items()
-    })
+    monkeypatch.setattr(
+        render,
+        "render_package",
+        lambda ctx: {
+            rel: text + (f"# rendering {next(calls)}\n" if rel == "__init__.py" else "")
+            for rel, text in real(ctx).items()
+        },
+    )
     assert _idempotency_problems(tmp_path) == [f"app/components/generator/__init__.py:1: {AGAIN}"]
     with pytest.raises(MigrationError) as caught:
         migrate(tmp_path, Config(), parity=False)

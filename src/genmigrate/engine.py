@@ -160,7 +160,7 @@ def run_stages(run: Run, stages: tuple[Stage, ...] = STAGES) -> Outcome:
             try:
                 setattr(run, stage.produces, stage.run(run))
             except (PlanError, RenderError) as exc:
-                raise MigrationError([parse_problem(str(exc))]) from None
+                raise MigrationError(exc.problems) from None
         return run.outcome()
 
 

@@ -77,6 +77,9 @@ class ClassInfo:
     # "async" / "sync": `__aenter__` / `__enter__` assigns attributes of self (the SDK client is
     # created on entering the block), so callers must call the class inside `async with` / `with`.
     opens_client: list[str] = field(default_factory=list)
+    # The dotted name the module's own `ModelType` is imported from by a statement the class needs
+    # (e.g. "adalflow.core.types.ModelType"); "" when it binds none (the adapter then imports AdalFlow's).
+    model_type_import: str = ""
 
 
 @dataclass

@@ -15,16 +15,17 @@ from typing import Any
 from genmigrate.config import Config, ShimMode
 from genmigrate import marker, progress
 from genmigrate.discover.providers import display_name
+from genmigrate.errors import GenmigrateError
 from genmigrate.generated import EMBEDDER_SUFFIX, offered_operations
-from genmigrate.model import ClassInfo, ClientModule, ScanResult
+from genmigrate.model import ClassInfo, ClientModule, ScanResult, SourceError
 
 _PROTOCOL_RANK = {"modelclient": 0, "learned": 1, "chat-wrapper": 2, "unknown": 3}
 EMBEDDING_OPERATIONS = frozenset({"embed", "aembed"})
 CONFIG_KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
 
 
-class PlanError(Exception):
-    """The repo cannot be migrated as configured; the message is one `path:line: message` line."""
+class PlanError(GenmigrateError):
+    """The repo cannot be migrated as configured: one `path:line: message` problem each."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def existing_moves(scan: ScanResult, read: Callable[[str], bytes | None]) -> tup
                 )
             )
         except KeyError as exc:
-            raise PlanError(f"{path}:1: provider-module marker lacks {exc.args[0]}=") from None
+            raise PlanError.at(path, 1, f"provider-module marker lacks {exc.args[0]}=") from None
     return tuple(sorted(moves, key=lambda m: m.target_path))
 
 
@@ -184,8 +185,17 @@ def _families(clients: list[ClientModule], existing: tuple[ModuleMove, ...]) -> 
     modules: dict[str, int] = {}
     for provider in [c.provider for c in clients] + [_existing_provider(m) for m in existing]:
         modules[provider] = modules.get(provider, 0) + 1
+    offered: dict[str, set[str]] = {}
+    problems: list[SourceError] = []
+    for client in clients:  # every client no adapter could call anything on, not only the first
+        try:
+            offered[client.path] = _offered(client)
+        except PlanError as exc:
+            problems += exc.problems
+    if problems:
+        raise PlanError(problems)
     return {
-        c.path: "embedding" if _offered(c) <= EMBEDDING_OPERATIONS and modules[c.provider] > 1 else "llm"
+        c.path: "embedding" if offered[c.path] <= EMBEDDING_OPERATIONS and modules[c.provider] > 1 else "llm"
         for c in clients
     }
 
@@ -200,28 +210,27 @@ def _offered(client: ClientModule) -> set[str]:
     if _wraps_functions(client):
         return offered_operations("functions", tuple(client.functions))
     if not client.classes:
-        raise PlanError(f"{client.path}:1: no class to extract")
-    primary = _primary(client.classes)
-    ops = offered_operations(
-        primary.protocol, tuple(primary.methods), tuple(primary.operations), tuple(primary.model_types)
-    )
+        raise PlanError.at(client.path, 1, "no class to extract")
+    ops = _class_operations(_primary(client.classes))
     if not ops:
-        raise PlanError(
-            f"{client.path}:{primary.line}: class {primary.name}: no operation recognised; "
-            "state it in [tool.genmigrate.protocols] or exclude the file"
-        )
+        raise PlanError([
+            SourceError(client.path, c.line, f"class {c.name}: no operation recognised; "
+                        "state it in [tool.genmigrate.protocols] or exclude the file")
+            for c in client.classes if not _class_operations(c)
+        ])
     return ops
+
+
+def _class_operations(info: ClassInfo) -> set[str]:
+    return offered_operations(info.protocol, tuple(info.methods), tuple(info.operations), tuple(info.model_types))
 
 
 def _wraps_functions(client: ClientModule) -> bool:
     """No class offers an operation but the module-level functions do (the `ollama_patch.py` shape:
     provider calls in functions next to a class wrapping a framework component): the adapter calls
     the functions, and the whole module moves as always."""
-    if client.classes:
-        primary = _primary(client.classes)
-        ops = offered_operations(primary.protocol, tuple(primary.methods), tuple(primary.operations), tuple(primary.model_types))
-        if ops:
-            return False
+    if client.classes and _class_operations(_primary(client.classes)):
+        return False
     return bool(offered_operations("functions", tuple(client.functions)))
 
 
@@ -360,8 +369,8 @@ def _common_import_root(clients: list[ClientModule], existing: tuple[ModuleMove,
     if len(roots) > 1:
         first = sorted(clients, key=lambda c: c.path)[0]
         listed = ", ".join(sorted(roots))
-        raise PlanError(f"{first.path}:1: client modules live under several import roots: {listed}; "
-                        "migrate one project at a time (give its folder as PATH)")
+        raise PlanError.at(first.path, 1, f"client modules live under several import roots: {listed}; "
+                           "migrate one project at a time (give its folder as PATH)")
     return roots.pop() if roots else ""
 
 
@@ -386,5 +395,5 @@ def _default_output(clients: list[ClientModule], existing: tuple[ModuleMove, ...
 def _dotted(path: str, import_root: str) -> str:
     rel = posixpath.relpath(path, import_root) if import_root else path
     if rel.startswith(".."):
-        raise PlanError(f"{path}:0: the output folder is outside the import root {import_root or '.'!r}")
+        raise PlanError.at(path, 0, f"the output folder is outside the import root {import_root or '.'!r}")
     return rel.replace("/", ".")

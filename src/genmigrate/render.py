@@ -19,6 +19,7 @@ from genmigrate.codemods.reexport_shim import reexport_module
 from genmigrate.codemods.rewrite_config_refs import rewrite_config_refs
 from genmigrate.codemods.rewrite_imports import may_import_moved, rewrite_module_imports
 from genmigrate.codemods.rewrite_patch_targets import may_name_moved, rewrite_module_targets
+from genmigrate.errors import GenmigrateError
 from genmigrate.generated import FUNCTIONS_FACTORY, AdapterContext, PackageContext, ProviderEntry, render_adapter, render_package
 from genmigrate.marker import GENERATED_HEADER
 from genmigrate.model import ClientModule, FileChange, ScanResult
@@ -29,8 +30,8 @@ from genmigrate.tree import Tree
 COMPONENTS_INIT = f'{GENERATED_HEADER}\n"""Generated components."""\n'
 
 
-class RenderError(Exception):
-    """A file the codemods cannot transform; the message is `path:line: message`."""
+class RenderError(GenmigrateError):
+    """A file the codemods cannot transform."""
 
 
 @contextmanager
@@ -38,11 +39,11 @@ def _transforming(path: str) -> Iterator[None]:
     try:
         yield
     except CodemodError as exc:
-        raise RenderError(f"{path}:{max(exc.line, 1)}: cannot transform: {exc.message}") from None
+        raise RenderError.at(path, max(exc.line, 1), f"cannot transform: {exc.message}") from None
     except cst.ParserSyntaxError as exc:
-        raise RenderError(f"{path}:{exc.raw_line}: cannot parse: {exc.message}") from None
+        raise RenderError.at(path, exc.raw_line, f"cannot parse: {exc.message}") from None
     except (ValueError, UnicodeError) as exc:
-        raise RenderError(f"{path}:1: cannot transform: {exc}") from None
+        raise RenderError.at(path, 1, f"cannot transform: {exc}") from None
 
 
 def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange]:
@@ -72,23 +73,6 @@ def render(plan: MigrationPlan, scan: ScanResult, tree: Tree) -> list[FileChange
     return changes
 
 
-def _binds_model_type(module: cst.Module) -> bool:
-    """The module itself imports a `ModelType` at top level (or in a top-level try): the adapter then
-    uses that enum, the framework's own, and never assumes AdalFlow's."""
-    statements: list[cst.CSTNode] = list(module.body)
-    statements += [s for t in module.body if isinstance(t, cst.Try) for s in t.body.body]
-    for statement in statements:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            names = small.names if isinstance(small, cst.ImportFrom) else ()
-            if not isinstance(names, cst.ImportStar) and any(
-                a.asname is None and isinstance(a.name, cst.Name) and a.name.value == "ModelType" for a in names
-            ):
-                return True
-    return False
-
-
 def _provider_module(
     plan: MigrationPlan, move: ModuleMove, client: ClientModule, source: SourceText, module: cst.Module
 ) -> bytes:
@@ -116,7 +100,7 @@ def _provider_module(
             protocol_base=primary.protocol_base,
             model_types=tuple(primary.model_types),
             opens_client=tuple(primary.opens_client),
-            model_type_bound=move.protocol == "modelclient" and _binds_model_type(module),
+            model_type_bound=move.protocol == "modelclient" and bool(primary.model_type_import),
         )
     adapter = render_adapter(context)
     module = add_adapter(module, adapter, provider_header(move, plan.import_root))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -17,10 +19,12 @@ CHAT_METHODS = frozenset(
 )
 
 
-def import_aliases(graph: ModuleGraph) -> dict[str, str]:
-    """Local name -> fully dotted original for every `from x import y [as z]` of the module."""
+def import_aliases(graph: ModuleGraph, statements: Iterable[int] | None = None) -> dict[str, str]:
+    """Local name -> fully dotted original for every `from x import y [as z]` of the module (of the
+    top-level `statements` only, when given)."""
     aliases: dict[str, str] = {}
-    for found in (node for imports in graph.imports for node in imports.from_imports):
+    chosen = graph.imports if statements is None else [graph.imports[i] for i in statements]
+    for found in (node for imports in chosen for node in imports.from_imports):
         if isinstance(found.names, cst.ImportStar):
             continue
         base = dotted(found.module) if found.module else ""
@@ -40,16 +44,25 @@ def describe_classes(graph: ModuleGraph) -> list[ClassInfo]:
         end = graph.positions[node].end.line
         bases = [graph.module.code_for_node(arg.value) for arg in node.bases if arg.keyword is None]
         methods = [_method(graph, stmt) for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)]
+        needs = graph.needs([index])
         infos.append(ClassInfo(
             name=node.name.value, line=graph.positions[node.name].start.line, end_line=end, bases=bases,
-            protocol="unknown", methods=methods, needs=graph.needs([index]),
+            protocol="unknown", methods=methods, needs=needs,
             model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
             opens_client=_opens_client(node),
+            model_type_import=_model_type_import(graph, needs),
         ))
     local = {info.name: info for info in infos}
     for info in infos:
         info.protocol = _protocol(info, aliases, local)
     return infos
+
+
+def _model_type_import(graph: ModuleGraph, needs: list[int]) -> str:
+    """Where the `ModelType` the module binds by an import the class needs comes from (an import
+    statement or a `try` of them at top level); "" when the class's statements bind none."""
+    imports = [i for i in needs if isinstance(graph.nodes[i], (cst.SimpleStatementLine, cst.Try))]
+    return import_aliases(graph, imports).get("ModelType", "")
 
 
 _ENTER_METHODS = (("__aenter__", "async"), ("__enter__", "sync"))
