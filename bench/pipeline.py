@@ -36,7 +36,8 @@ from genmigrate.parity.offline import tiktoken_cache_dir
 from genmigrate.plan import existing_moves, make_plan
 from genmigrate.render import render
 from genmigrate.tree import Tree
-from genmigrate.verify import check_outputs, import_failures, materialised
+from genmigrate.probe import import_failures
+from genmigrate.verify import check_outputs, materialised
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scan import FIXTURE, build  # noqa: E402  (bench/scan.py: the synthetic repo builder)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import libcst as cst
@@ -31,6 +31,25 @@ def parse(source: str | bytes) -> cst.Module:
         raise CodemodError(exc.raw_line, exc.message) from None
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         raise CodemodError(getattr(exc, "lineno", None) or 1, str(exc)) from None
+
+
+def transform_statements(
+    module: cst.Module, transformer: cst.CSTTransformer, may_change: Callable[[str], bool]
+) -> cst.Module:
+    """`module.visit(transformer)`, visiting only the top-level statements whose code passes
+    `may_change`: the same result for a transformer that keeps no module-wide state and changes
+    nothing where `may_change` is false, without rebuilding the rest of the tree (most of the cost)."""
+    body: list[cst.BaseStatement] = []
+    for statement in module.body:
+        if not may_change(module.code_for_node(statement)):
+            body.append(statement)
+            continue
+        result = statement.visit(transformer)
+        if isinstance(result, cst.FlattenSentinel):
+            body.extend(result.nodes)
+        elif isinstance(result, cst.BaseStatement):
+            body.append(result)
+    return module.with_changes(body=body)
 
 
 def render(module: cst.Module, like: Source) -> Source:

@@ -17,7 +17,7 @@ import json
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 
-from genmigrate.codemods._source import parse
+from ._source import parse, transform_statements
 
 
 class KeepLoggerNamesCommand(VisitorBasedCodemodCommand):
@@ -66,6 +66,7 @@ def keep_logger_names(source: str, old_module: str) -> str:
 
 
 def keep_logger_names_module(module: cst.Module, old_module: str) -> cst.Module:
-    """Tree-level version of `keep_logger_names`."""
+    """Tree-level version of `keep_logger_names`. Only the top-level statements whose code may name a
+    logger are transformed: rebuilding the whole tree would cost most of a module's rendering."""
     command = KeepLoggerNamesCommand(CodemodContext(), old_module)
-    return command.transform_module_impl(module)
+    return transform_statements(module, command, may_name_a_logger)

@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
 
 from ._dotted import DottedRewriter
-from ._source import Source, parse, render
+from ._source import Source, parse, render, transform_statements
 
 
 def rewrite_patch_targets(source: Source, lookups: Mapping[str, str]) -> Source:
@@ -33,7 +33,8 @@ def may_name_moved(source: Source, lookups: Mapping[str, str]) -> bool:
 
 def rewrite_module_targets(module: cst.Module, lookups: Mapping[str, str]) -> cst.Module:
     """Tree-level version of `rewrite_patch_targets`."""
-    return module.visit(_StringRewriter(DottedRewriter(lookups)))
+    rewriter = DottedRewriter(lookups)
+    return transform_statements(module, _StringRewriter(rewriter), rewriter.may_rewrite_in)
 
 
 class _StringRewriter(cst.CSTTransformer):

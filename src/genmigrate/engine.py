@@ -20,12 +20,14 @@ from genmigrate import progress, runcache
 from genmigrate.config import Config
 from genmigrate.destinations import foreign_files, unsafe_paths
 from genmigrate.discover import discover
+from genmigrate.discover.clients import imported_modules
 from genmigrate.errors import GenmigrateError, parse_problem
 from genmigrate.model import FileChange, ScanResult, SourceError
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
+from genmigrate.probe import ImportProbe
 from genmigrate.render import RenderError, render
 from genmigrate.tree import Tree
-from genmigrate.verify import ImportProbe, check_outputs, import_failures, materialised
+from genmigrate.verify import check_outputs, materialised
 
 if TYPE_CHECKING:
     from genmigrate.parity.tests_render import ParityTarget
@@ -55,6 +57,7 @@ class Run:
     root: Path
     config: Config
     overlay: dict[str, bytes] = field(default_factory=dict)
+    verify: bool = False  # the verify stage will run: its import check starts while rendering
     parity: bool = False  # parity tests rendered (and recorded) and checked
     force: bool = False  # files in the output folder that genmigrate did not generate may be overwritten
     scratch: ExitStack = field(default_factory=ExitStack)  # scratch copies, removed when the run ends
@@ -63,6 +66,7 @@ class Run:
     changes: list[FileChange] = field(default_factory=list)  # render
     parity_differences: list[str] = field(default_factory=list)  # verify
     warnings: list[SourceError] = field(default_factory=list)  # every stage may add some
+    probe: ImportProbe | None = None  # the import check's interpreter, from render on
 
     @cached_property
     def tree(self) -> Tree:
@@ -100,6 +104,9 @@ def _render(run: Run) -> list[FileChange]:
     if run.plan is None:
         return []
     assert run.scan is not None
+    if run.verify:  # the libraries the clients import load meanwhile: most of the import check's cost
+        run.probe = ImportProbe(run.root, _libraries(run))
+        run.scratch.callback(run.probe.cancel)
     changes = render(run.plan, run.scan, run.tree)
     if run.parity and changes:
         _refuse_unsafe(run, changes)  # before the baseline is recorded, the slow part
@@ -124,17 +131,15 @@ def _verify(run: Run) -> list[str]:
         return []
     _refuse_unsafe(run, run.changes)
     copy = run.scratch.enter_context(materialised(run.root, run.changes))
-    # The import check is the slowest step (fresh interpreters import every SDK): it runs in the
-    # background while the outputs are checked and the idempotency pass runs.
-    probe = ImportProbe(copy, _probed_modules(plan), plan.import_root)
-    try:
-        migration = [c for c in run.changes if not _is_parity_file(plan, c.path)]
-        problems = check_outputs(run.changes) + _check_idempotent(run.root, run.config, migration)
-        if problems:
-            raise MigrationError(problems)
-        _check_imports(run, probe.result())
-    finally:
-        probe.cancel()
+    # The import check is the slowest step: it runs in the background while the outputs are
+    # checked and the idempotency pass runs.
+    assert run.probe is not None
+    run.probe.check(copy, _probed_modules(plan), plan.import_root)
+    migration = [c for c in run.changes if not _is_parity_file(plan, c.path)]
+    problems = check_outputs(run.changes) + _check_idempotent(run.root, run.config, migration)
+    if problems:
+        raise MigrationError(problems)
+    _check_imports(run, run.probe.result())
     return _parity_check(run, copy)
 
 
@@ -173,7 +178,7 @@ def migrate(root: Path, config: Config, parity: bool = True, force: bool = False
     """Render and verify the whole migration of the repo at `root`. Raises MigrationError.
 
     `force`: files in the output folder that genmigrate did not generate may be overwritten."""
-    return run_stages(Run(root, config, parity=parity, force=force))
+    return run_stages(Run(root, config, verify=True, parity=parity, force=force))
 
 
 def _check_idempotent(root: Path, config: Config, changes: list[FileChange]) -> list[SourceError]:
@@ -187,6 +192,13 @@ def _check_idempotent(root: Path, config: Config, changes: list[FileChange]) -> 
     ]
 
 
+def _libraries(run: Run) -> list[str]:
+    """What the client modules import by absolute name (the import check preloads what is installed)."""
+    assert run.scan is not None
+    return [name for c in run.scan.clients
+            for name in imported_modules(runcache.parse_ast(c.path, run.tree.read(c.path) or b""))]
+
+
 def _probed_modules(plan: MigrationPlan) -> list[str]:
     """Every old and new module path of the modules moved now, and the generated package."""
     fresh = [m for m in plan.moves if m.keep]
@@ -196,11 +208,12 @@ def _probed_modules(plan: MigrationPlan) -> list[str]:
 def _check_imports(run: Run, broken: dict[str, str]) -> None:
     """Refuse the modules of the migrated copy that failed to import (`broken`) unless they already
     failed before the migration (in the scratch copy of the original tree)."""
-    plan = run.plan
-    assert plan is not None
+    plan, probe = run.plan, run.probe
+    assert plan is not None and probe is not None
     if broken:
         fresh = [m for m in plan.moves if m.keep]
-        before = import_failures(run.original, [m.source_module for m in fresh], plan.import_root)
+        probe.check(run.original, [m.source_module for m in fresh], plan.import_root)
+        before = probe.result()
         # A module that did not import before (an SDK missing here) is no fault of the migration,
         # under its old name or its new one.
         already = set(before) | {m.target_module for m in fresh if m.source_module in before}

@@ -3,7 +3,7 @@
 - every Python output re-parses (LibCST) and compiles; every config output still parses;
 - running the migration again on its own output changes nothing (checked through an overlay, no writes);
 - every moved module imports under its old and its new name in a scratch copy of the migrated tree
-  (compiling alone passes broken results; importing is the check that counts).
+  (compiling alone passes broken results; importing is the check that counts: genmigrate.probe).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -22,7 +21,6 @@ from pathlib import Path
 import libcst as cst
 import yaml
 
-from genmigrate.children import kill_group, spawn
 from genmigrate.model import FileChange, SourceError
 from genmigrate.sourcefile import SourceText
 from genmigrate.tree import inside, linked_component
@@ -121,53 +119,3 @@ def _special(path: str) -> bool:
     """A FIFO, socket or device: nothing to copy (and reading one may block forever)."""
     mode = os.lstat(path).st_mode
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
-
-
-_IMPORT_PROBE = """
-import importlib, json, sys
-sys.dont_write_bytecode = True
-failed = {}
-for name in sys.argv[1:]:
-    try:
-        importlib.import_module(name)
-    except BaseException as exc:  # report every failure, whatever it is
-        failed[name] = f"{type(exc).__name__}: {exc}"
-print(json.dumps(failed))
-"""
-
-
-def import_failures(root: Path, modules: Sequence[str], import_root: str = "") -> dict[str, str]:
-    """Import each module in a fresh interpreter rooted at `root`; name -> error for those that fail."""
-    return ImportProbe(root, modules, import_root).result()
-
-
-class ImportProbe:
-    """`import_failures` running in the background: started at construction, awaited by `result()`,
-    so the caller can do other work (or start other probes) while the interpreter imports."""
-
-    def __init__(self, root: Path, modules: Sequence[str], import_root: str = "") -> None:
-        cwd = root / import_root if import_root else root
-        path = os.pathsep.join(filter(None, [str(cwd), os.environ.get("PYTHONPATH")]))
-        self.modules = list(modules)
-        self.proc = spawn(
-            [sys.executable, "-c", _IMPORT_PROBE, *self.modules],
-            cwd=cwd,
-            # Probing the original tree must leave no __pycache__ behind in the user's repo.
-            env={**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-
-    def result(self) -> dict[str, str]:
-        try:
-            stdout, stderr = self.proc.communicate()
-        finally:
-            kill_group(self.proc)
-        lines = stdout.strip().splitlines()
-        if self.proc.returncode != 0 or not lines:
-            return {name: (stderr.strip().splitlines() or ["interpreter failed"])[-1] for name in self.modules}
-        result: dict[str, str] = json.loads(lines[-1])
-        return result
-
-    def cancel(self) -> None:
-        """Stop the interpreter if it still runs (the result is no longer wanted)."""
-        kill_group(self.proc)
