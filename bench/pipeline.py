@@ -1,110 +1,133 @@
-"""Wall time of the migration pipeline's stages against a plain LibCST parse of every file.
+"""`genmigrate diff --no-parity` against `genmigrate scan` of the same tree, both measured in this run.
 
-On a copy of fixtures/legacy_app and on a synthetic repo (the fixture plus N unrelated modules, built
-as bench/scan.py builds them), prints the wall time of, each measured in this run:
+On a copy of fixtures/legacy_app and on synthetic projects of many client modules (the generator of
+tests/test_many_clients.py), prints for each tree the wall and CPU time of both commands in a fresh
+interpreter (best of `--repeat`) and their ratio (target: diff / scan <= 1.5), then the cost of one
+extra client module (the slope between the two synthetic sizes). For every tree over target it
+names the cause: the time of each pipeline stage in-process, and the top cProfile entries.
 
-- baseline: `libcst.parse_module` of every .py file once (the floor any LibCST-based tool pays);
-- scan:     in-process `discover()`;
-- render:   planning and rendering from that scan;
-- verify:   re-parse/compile of every output, the idempotency pass and the import probe of every
-            old and new module path in a scratch copy;
-- diff:     `genmigrate diff --no-parity` end to end, in a fresh interpreter;
-
-and each figure divided by the baseline. Each stage runs `--repeat` times; the best time counts.
-
-    python bench/pipeline.py [--repeat R] [N ...]      # default N: 2000
+    python bench/pipeline.py [--repeat R] [--clients SMALL LARGE]    # default: 3, 10 30
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import libcst as cst
-
+from genmigrate import engine
 from genmigrate.config import load_config
-from genmigrate.discover import discover
-from genmigrate.engine import _check_idempotent
-from genmigrate.parity.offline import tiktoken_cache_dir
-from genmigrate.plan import existing_moves, make_plan
-from genmigrate.render import render
-from genmigrate.tree import Tree
-from genmigrate.probe import import_failures
-from genmigrate.verify import check_outputs, materialised
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scan import FIXTURE, build  # noqa: E402  (bench/scan.py: the synthetic repo builder)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scan import FIXTURE  # noqa: E402
+from tests.trees import many_clients  # noqa: E402
+
+TARGET = 1.5
 
 
-def best(repeat: int, run: Callable[[], object]) -> float:
-    times = []
+def command(args: list[str], repeat: int) -> tuple[float, float]:
+    """Best wall time and the CPU time of that run (user + system, the child and its children)."""
+    best = (float("inf"), 0.0)
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        subprocess.run([sys.executable, "-m", "genmigrate", *args], capture_output=True, check=False)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        best = min(best, (wall, cpu))
+    return best
 
 
-def parse_all(root: Path) -> None:
-    for path in root.rglob("*.py"):
-        cst.parse_module(path.read_bytes())
+def stage_times(root: Path) -> dict[str, float]:
+    """Wall time of each stage of `migrate(parity=False)` in-process (the idempotency pass included
+    in verify)."""
+    times: dict[str, float] = {}
+    depth = [0]
+    originals = engine.STAGES
+
+    def timed(stage: engine.Stage) -> engine.Stage:
+        def run(current: engine.Run) -> object:
+            depth[0] += 1
+            start = time.perf_counter()
+            try:
+                return stage.run(current)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:
+                    times[stage.name] = times.get(stage.name, 0.0) + time.perf_counter() - start
+
+        return engine.Stage(stage.name, stage.produces, run)
+
+    engine.STAGES = tuple(timed(s) for s in originals)
+    try:
+        engine.run_stages(engine.Run(root, load_config(root), verify=True), engine.STAGES)
+    finally:
+        engine.STAGES = originals
+    return times
 
 
-def stages(root: Path, repeat: int) -> dict[str, float]:
-    config = load_config(root)
-    tree = Tree(root)
-    scan = discover(root, config)
-    plan = make_plan(scan, config, existing_moves(scan, tree.read))
-    changes = render(plan, scan, tree)
-    fresh = [m for m in plan.moves if m.keep]
-    modules = [m.source_module for m in fresh] + [m.target_module for m in fresh] + [plan.package_module]
-
-    def verify() -> None:
-        assert not check_outputs(changes) and not _check_idempotent(root, config, changes)
-        with materialised(root, changes) as copy:
-            assert not import_failures(copy, modules, plan.import_root)
-
-    command = [sys.executable, "-m", "genmigrate", "diff", "--no-parity", str(root)]
-    return {
-        "baseline": best(repeat, lambda: parse_all(root)),
-        "scan": best(repeat, lambda: discover(root, config)),
-        "render": best(repeat, lambda: render(make_plan(scan, config, existing_moves(scan, tree.read)), scan, tree)),
-        "verify": best(repeat, verify),
-        "diff": best(repeat, lambda: subprocess.run(command, capture_output=True, check=False)),
-    }
+def top_entries(root: Path, count: int = 8) -> str:
+    profile = cProfile.Profile()
+    profile.runcall(engine.migrate, root, load_config(root), parity=False)
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(count)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    return "\n".join("      " + line for line in lines[start:])
 
 
-def report(name: str, figures: dict[str, float]) -> None:
-    base = figures["baseline"]
-    cells = "  ".join(f"{stage} {seconds:6.2f}s ({seconds / base:5.2f}x)" for stage, seconds in figures.items())
-    print(f"{name:<14} {cells}")
+def measure(name: str, root: Path, repeat: int) -> tuple[float, float]:
+    scan_wall, scan_cpu = command(["scan", str(root)], repeat)
+    diff_wall, diff_cpu = command(["diff", "--no-parity", str(root)], repeat)
+    ratio = diff_wall / scan_wall
+    verdict = "ok" if ratio <= TARGET else "MISS"
+    print(f"{name:<12} scan {scan_wall:5.2f}s wall {scan_cpu:5.2f}s cpu   diff --no-parity {diff_wall:5.2f}s wall "
+          f"{diff_cpu:5.2f}s cpu   diff/scan {ratio:4.2f} (target <= {TARGET}: {verdict})")
+    if ratio > TARGET:
+        stages = stage_times(root)
+        print("    cause, in-process stage times: " + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items()))
+        print("    top cProfile entries of migrate(parity=False), by own time:")
+        print(top_entries(root))
+    return scan_wall, diff_wall
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("counts", nargs="*", type=int, default=[2000])
+    parser.add_argument("--clients", type=int, nargs=2, default=[10, 30], metavar=("SMALL", "LARGE"))
     args = parser.parse_args()
-    cache = tiktoken_cache_dir()  # the import probe loads adalflow, which wants cl100k_base offline
+    from genmigrate.parity.offline import tiktoken_cache_dir
+
+    cache = tiktoken_cache_dir()  # the import check loads adalflow, which wants cl100k_base offline
     if cache:
         os.environ["TIKTOKEN_CACHE_DIR"] = cache
-    print("wall time per stage (best of %d) and its ratio to parsing every .py file with LibCST" % args.repeat)
+    print(f"genmigrate diff --no-parity vs genmigrate scan, fresh interpreters, best of {args.repeat}")
     with tempfile.TemporaryDirectory() as tmp:
         fixture = Path(tmp) / "legacy_app"
         shutil.copytree(FIXTURE, fixture, ignore=shutil.ignore_patterns("__pycache__"))
-        report("fixture", stages(fixture, args.repeat))
-    for count in args.counts:
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp) / "synthetic"
-            build(root, count)
-            report(f"fixture+{count}", stages(root, args.repeat))
+        measure("fixture", fixture, args.repeat)
+        sizes: dict[int, tuple[float, float]] = {}
+        for count in args.clients:
+            root = Path(tmp) / f"many{count}"
+            many_clients(root, count)
+            sizes[count] = measure(f"{count} clients", root, args.repeat)
+    small, large = args.clients
+    extra = large - small
+    scan_slope = (sizes[large][0] - sizes[small][0]) / extra
+    diff_slope = (sizes[large][1] - sizes[small][1]) / extra
+    print(f"per extra client module: scan {scan_slope * 1000:.0f} ms, diff --no-parity {diff_slope * 1000:.0f} ms "
+          f"(slope between {small} and {large} clients)")
 
 
 if __name__ == "__main__":
