@@ -30,6 +30,7 @@ from genmigrate.config import load_config
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scan import FIXTURE  # noqa: E402
+
 from tests.trees import many_clients  # noqa: E402
 
 TARGET = 1.5

@@ -1,23 +1,27 @@
-"""Scan speed against a plain LibCST parse of every file, on synthetic repositories.
+"""Scan speed against `ast.parse` of every file, on synthetic repositories, and the fixture scan's CPU.
 
 Builds, in a temporary directory, a copy of fixtures/legacy_app plus N generated unrelated modules of
-realistic size (some mention SDK names in strings and comments), then prints for each N the wall time
-of in-process `discover()` and of `libcst.parse_module` on every .py file, measured in the same run,
-and their ratio (target: <= 0.25 at N = 5000).
+realistic size (some mention SDK names in strings and comments), then prints for each N the time of
+in-process `discover()` and of `ast.parse` on every .py file, measured in the same run, and their
+ratio (target: <= 0.3 at N = 5000); then the CPU time of `discover()` on the fixture alone (target:
+<= 0.5 s). A missed target is followed by the top cProfile entries of that scan.
 
-    python bench/scan.py [N ...]
+    python bench/scan.py [N ...]        # default: 5000
 """
 
 from __future__ import annotations
 
+import ast
+import cProfile
+import io
+import pstats
 import random
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-
-import libcst as cst
 
 from genmigrate.config import Config
 from genmigrate.discover import discover
@@ -50,27 +54,80 @@ def build(root: Path, count: int) -> None:
         (folder / f"mod_{i}.py").write_text(module_text(rng, i), encoding="utf-8")
 
 
-def measure(count: int) -> tuple[float, float, int]:
+RATIO_TARGET = 0.3
+FIXTURE_CPU_TARGET = 0.5
+
+
+def timed(run: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) seconds of `run()`."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def parse_all(root: Path) -> None:
+    for path in root.rglob("*.py"):
+        ast.parse(path.read_bytes())
+
+
+def top_entries(run: Callable[[], object], count: int = 8) -> str:
+    """The top cProfile entries of `run()` by own time, and the share of LibCST analysis (parse and
+    metadata of each candidate client module) in the whole."""
+    profile = cProfile.Profile()
+    profile.runcall(run)
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("tottime").print_stats(count)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    raw = stats.stats  # type: ignore[attr-defined]
+    total = max(cumulative for (_, _, name), (_, _, _, cumulative, _) in raw.items() if name == "discover")
+    analysis = sum(cumulative for (path, _, name), (_, _, _, cumulative, _) in raw.items()
+                   if name == "analyse" and path.endswith("clients.py"))
+    share = f"      LibCST analysis of the candidate client modules: {analysis / total:.0%} of the scan"
+    return "\n".join(["      " + line for line in lines[start:]] + [share])
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISS"
+
+
+def synthetic(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         build(root, count)
-        start = time.perf_counter()
-        result = discover(root, Config())
-        scan_time = time.perf_counter() - start
-        start = time.perf_counter()
-        for path in root.rglob("*.py"):
-            cst.parse_module(path.read_bytes())
-        parse_time = time.perf_counter() - start
-    return scan_time, parse_time, len(result.clients)
+        clients = len(discover(root, Config()).clients)  # warm: imports, regexes compiled, page cache
+        scan_wall, scan_cpu = timed(lambda: discover(root, Config()))
+        parse_wall, parse_cpu = timed(lambda: parse_all(root))
+        ratio = scan_cpu / parse_cpu
+        base_scan, base_parse = timed(lambda: discover(FIXTURE, Config()))[1], timed(lambda: parse_all(FIXTURE))[1]
+        print(f"+{count:<5} scan {scan_wall:6.2f}s wall {scan_cpu:6.2f}s cpu   ast.parse of every file {parse_wall:6.2f}s "
+              f"wall {parse_cpu:6.2f}s cpu   ratio (cpu) {ratio:5.3f} (target <= {RATIO_TARGET}: "
+              f"{verdict(ratio <= RATIO_TARGET)})   {clients} clients")
+        extra = (scan_cpu - base_scan) / (parse_cpu - base_parse)
+        print(f"    the {count} added modules alone (minus the fixture's own scan and parse): ratio {extra:5.3f}, "
+              f"{(scan_cpu - base_scan) / count * 1e6:.0f} us per module scanned")
+        if ratio > RATIO_TARGET:
+            print("    cause, top cProfile entries of that scan by own time:")
+            print(top_entries(lambda: discover(root, Config())))
+
+
+def fixture() -> None:
+    discover(FIXTURE, Config())  # warm
+    cpu = min(timed(lambda: discover(FIXTURE, Config()))[1] for _ in range(3))
+    print(f"fixture scan {cpu:.2f}s cpu, best of 3 (target <= {FIXTURE_CPU_TARGET}: "
+          f"{verdict(cpu <= FIXTURE_CPU_TARGET)})")
+    if cpu > FIXTURE_CPU_TARGET:
+        print("    cause, top cProfile entries of the fixture scan by own time:")
+        print(top_entries(lambda: discover(FIXTURE, Config())))
 
 
 def main(counts: list[int]) -> None:
-    print("discover() in-process vs libcst.parse_module of every .py file")
-    print(f"{'N':>6} {'scan s':>8} {'parse-all s':>12} {'ratio':>7} {'clients':>8}")
+    print("in-process discover() vs ast.parse of every .py file, measured in the same run")
     for count in counts:
-        scan_time, parse_time, clients = measure(count)
-        print(f"{count:>6} {scan_time:>8.2f} {parse_time:>12.2f} {scan_time / parse_time:>7.3f} {clients:>8}")
+        synthetic(count)
+    fixture()
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [500, 2000, 5000])
+    main([int(a) for a in sys.argv[1:]] or [5000])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import re
 from functools import partial
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from genmigrate.discover.dependents import find_dependents, is_text_candidate, p
 from genmigrate.discover.files import list_files
 from genmigrate.discover.hazards import local_hazards
 from genmigrate.discover.importroot import ImportRoots
-from genmigrate.discover.prefilter import Hit, classify, imports_http_client, words_pattern
+from genmigrate.discover.prefilter import Hit, Words, classify, imports_http_client, words_pattern
 from genmigrate.discover.protocols import learn_protocols
 from genmigrate.discover.providers import detect_provider
 from genmigrate.discover.pyrefs import Target
@@ -111,12 +110,12 @@ def _subclass_chains(state: _State, client_classes: set[str]) -> None:
             known.update(f"{state.module_of[path]}.{n.name}" for n in tree.body if isinstance(n, ast.ClassDef))
 
 
-def _class_words(client_classes: set[str]) -> re.Pattern[bytes] | None:
+def _class_words(client_classes: set[str]) -> Words | None:
     """The short names of `client_classes`: a file naming none of them cannot subclass one."""
     return words_pattern(name.rsplit(".", 1)[-1] for name in client_classes)
 
 
-def _extends(state: _State, path: str, client_classes: set[str], words: re.Pattern[bytes] | None) -> bool:
+def _extends(state: _State, path: str, client_classes: set[str], words: Words | None) -> bool:
     """Every class of `path` subclasses a client class of another module: a dependent of that client."""
     data = state.texts[path]
     if path in state.included or words is None or b"class " not in data or not words.search(data):
