@@ -20,7 +20,6 @@ from genmigrate import progress, runcache
 from genmigrate.config import Config
 from genmigrate.destinations import foreign_files, unsafe_paths
 from genmigrate.discover import discover
-from genmigrate.discover.clients import imported_modules
 from genmigrate.errors import GenmigrateError, parse_problem
 from genmigrate.model import FileChange, ScanResult, SourceError
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
@@ -66,7 +65,7 @@ class Run:
     changes: list[FileChange] = field(default_factory=list)  # render
     parity_differences: list[str] = field(default_factory=list)  # verify
     warnings: list[SourceError] = field(default_factory=list)  # every stage may add some
-    probe: ImportProbe | None = None  # the import check's interpreter, from render on
+    probe: ImportProbe | None = None  # the import check's interpreter, started by discover
 
     @cached_property
     def tree(self) -> Tree:
@@ -77,13 +76,19 @@ class Run:
         """A scratch copy of the unwritten tree: the parity baseline, imports that failed before."""
         return self.scratch.enter_context(materialised(self.root, []))
 
+    def start_probe(self, libraries: list[str]) -> None:
+        """Start the import check's interpreter, which loads the installed `libraries` (most of its
+        cost) while the run goes on."""
+        self.probe = ImportProbe(self.root, libraries)
+        self.scratch.callback(self.probe.cancel)
+
     def outcome(self) -> Outcome:
         assert self.scan is not None
         return Outcome(self.scan, self.plan, self.changes, self.warnings, self.parity_differences)
 
 
 def _discover(run: Run) -> ScanResult:
-    scan = discover(run.root, run.config, overlay=run.overlay)
+    scan = discover(run.root, run.config, overlay=run.overlay, on_libraries=run.start_probe if run.verify else None)
     fatal = [e for e in scan.errors if e.fatal]
     if fatal:
         raise MigrationError(fatal)
@@ -104,9 +109,6 @@ def _render(run: Run) -> list[FileChange]:
     if run.plan is None:
         return []
     assert run.scan is not None
-    if run.verify:  # the libraries the clients import load meanwhile: most of the import check's cost
-        run.probe = ImportProbe(run.root, _libraries(run))
-        run.scratch.callback(run.probe.cancel)
     changes = render(run.plan, run.scan, run.tree)
     if run.parity and changes:
         _refuse_unsafe(run, changes)  # before the baseline is recorded, the slow part
@@ -190,13 +192,6 @@ def _check_idempotent(root: Path, config: Config, changes: list[FileChange]) -> 
         SourceError(c.path, 1, "running the migration again on its own output would change this file")
         for c in again.changes
     ]
-
-
-def _libraries(run: Run) -> list[str]:
-    """What the client modules import by absolute name (the import check preloads what is installed)."""
-    assert run.scan is not None
-    return [name for c in run.scan.clients
-            for name in imported_modules(runcache.parse_ast(c.path, run.tree.read(c.path) or b""))]
 
 
 def _probed_modules(plan: MigrationPlan) -> list[str]:

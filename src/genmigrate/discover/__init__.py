@@ -6,7 +6,7 @@ modules with LibCST and collects dependents and hazards into a `ScanResult`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from genmigrate.config import Config
@@ -16,6 +16,9 @@ from genmigrate.model import ScanResult
 __all__ = ["discover"]
 
 
-def discover(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) -> ScanResult:
-    """Scan `root` as if every `overlay` file (posix relative path -> bytes) had been written."""
-    return run(root, config, overlay)
+def discover(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None,
+             on_libraries: Callable[[list[str]], None] | None = None) -> ScanResult:
+    """Scan `root` as if every `overlay` file (posix relative path -> bytes) had been written.
+
+    `on_libraries` is told early (before the costly analysis) what the candidate client modules import."""
+    return run(root, config, overlay, on_libraries)

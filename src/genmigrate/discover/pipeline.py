@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import fnmatch
 from functools import partial
 from collections.abc import Callable, Mapping
@@ -15,7 +16,9 @@ from genmigrate import progress, runcache
 from genmigrate.config import Config, key_line
 from genmigrate.discover import names
 from genmigrate.discover.calls import talks_http
-from genmigrate.discover.clients import NOTHING_TO_EXTRACT, Parsed, analyse, extends_other_clients, rejection
+from genmigrate.discover.clients import (
+    NOTHING_TO_EXTRACT, Parsed, analyse, extends_other_clients, imported_modules, rejection,
+)
 from genmigrate.discover.crossrefs import dependent_hazards, same_name_helpers
 from genmigrate.discover.dependents import find_dependents, is_text_candidate, parse_python
 from genmigrate.discover.files import list_files
@@ -52,10 +55,13 @@ class _State:
     rejected: dict[str, str] = field(default_factory=dict)  # candidate path -> why it is no client
 
 
-def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) -> ScanResult:
+def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None,
+        on_libraries: Callable[[list[str]], None] | None = None) -> ScanResult:
     state = _State(root=root, config=config, tree=Tree(root, overlay or {}))
     listed = list_files(root, config.exclude, overlay)
     _read_and_prefilter(state, listed)
+    if on_libraries is not None:
+        on_libraries(_candidate_imports(state))
     confirmed = [p for p in (_confirm(state, path, hit) for path, hit in state.candidates) if p is not None]
     client_classes = {f"{p.module}.{c.name}" for p in confirmed for c in p.classes} | state.moved_classes
     words = _class_words(client_classes)
@@ -82,6 +88,17 @@ def run(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None) 
         **_import_root(state, modules),
         rejected=[Rejected(path, state.module_of[path], state.rejected[path]) for path in sorted(state.rejected)],
     )
+
+
+def _candidate_imports(state: _State) -> list[str]:
+    """What the candidates that import an SDK import by absolute name, before any is analysed (the
+    parses are the ones confirming them next, through `runcache`)."""
+    found: list[str] = []
+    for path, hit in state.candidates:
+        if hit is Hit.IMPORT:
+            with contextlib.suppress(SyntaxError, ValueError):
+                found.extend(imported_modules(runcache.parse_ast(path, state.texts[path])))
+    return found
 
 
 def _import_root(state: _State, modules: list[ClientModule]) -> dict[str, str]:
