@@ -93,8 +93,10 @@ def measure(name: str, root: Path, repeat: int) -> tuple[float, float]:
     diff_wall, diff_cpu = command(["diff", "--no-parity", str(root)], repeat)
     ratio = diff_wall / scan_wall
     verdict = "ok" if ratio <= TARGET else "MISS"
-    print(f"{name:<12} scan {scan_wall:5.2f}s wall {scan_cpu:5.2f}s cpu   diff --no-parity {diff_wall:5.2f}s wall "
-          f"{diff_cpu:5.2f}s cpu   diff/scan {ratio:4.2f} (target <= {TARGET}: {verdict})")
+    print(
+        f"{name:<12} scan {scan_wall:5.2f}s wall {scan_cpu:5.2f}s cpu   diff --no-parity {diff_wall:5.2f}s wall "
+        f"{diff_cpu:5.2f}s cpu   diff/scan {ratio:4.2f} (target <= {TARGET}: {verdict})"
+    )
     if ratio > TARGET:
         stages = stage_times(root)
         print("    cause, in-process stage times: " + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items()))
@@ -127,8 +129,10 @@ def main() -> None:
     extra = large - small
     scan_slope = (sizes[large][0] - sizes[small][0]) / extra
     diff_slope = (sizes[large][1] - sizes[small][1]) / extra
-    print(f"per extra client module: scan {scan_slope * 1000:.0f} ms, diff --no-parity {diff_slope * 1000:.0f} ms "
-          f"(slope between {small} and {large} clients)")
+    print(
+        f"per extra client module: scan {scan_slope * 1000:.0f} ms, diff --no-parity {diff_slope * 1000:.0f} ms "
+        f"(slope between {small} and {large} clients)"
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ from genmigrate.config import Config
 from genmigrate.engine import plan_and_render
 from genmigrate.marker import read_provider_header
 from genmigrate.model import ClassInfo, ClientModule, MethodInfo, ScanResult, Statement
-from genmigrate.plan import make_plan, registry_names
+from genmigrate.naming import registry_names
+from genmigrate.plan import make_plan
 from tests.trees import CLIENT
 
 pytestmark = pytest.mark.integration

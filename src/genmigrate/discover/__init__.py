@@ -16,8 +16,12 @@ from genmigrate.model import ScanResult
 __all__ = ["discover"]
 
 
-def discover(root: Path, config: Config, overlay: Mapping[str, bytes] | None = None,
-             on_libraries: Callable[[list[str]], None] | None = None) -> ScanResult:
+def discover(
+    root: Path,
+    config: Config,
+    overlay: Mapping[str, bytes] | None = None,
+    on_libraries: Callable[[list[str]], None] | None = None,
+) -> ScanResult:
     """Scan `root` as if every `overlay` file (posix relative path -> bytes) had been written.
 
     `on_libraries` is told early (before the costly analysis) what the candidate client modules import."""
