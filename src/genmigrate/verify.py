@@ -22,9 +22,9 @@ from pathlib import Path
 import libcst as cst
 import yaml
 
+from genmigrate import runcache
 from genmigrate.marker import is_generated
 from genmigrate.model import FileChange, SourceError
-from genmigrate.sourcefile import SourceText
 from genmigrate.tree import inside, linked_component
 
 if sys.version_info >= (3, 11):
@@ -49,8 +49,8 @@ def _check_one(change: FileChange) -> SourceError | None:
     try:
         if path.endswith(".py"):
             compile(change.new, path, "exec", dont_inherit=True)
-            if not is_generated(change.new):
-                cst.parse_module(SourceText.from_bytes(change.new).text)
+            if not is_generated(change.new):  # the idempotency pass's parse of it is this one (runcache)
+                runcache.parse_cst(path, change.new)
         elif path.endswith(".json"):
             json.loads(change.new)
         elif path.endswith((".yaml", ".yml")):
