@@ -120,3 +120,17 @@ def test_encoding_and_newline_of_client_module(scan) -> None:
     source = ("# -*- coding: latin-1 -*-\n" + OPENAI + "NAME = 'caf\xe9'\n").replace("\n", "\r\n")
     module = client(scan({"m.py": source.encode("latin-1")}), "m.py")
     assert (module.encoding, module.newline) == ("iso-8859-1", "\r\n")
+
+
+def test_word_search_finds_whole_identifiers_with_or_without_its_substring_gate() -> None:
+    from genmigrate.discover.prefilter import _GATE_WORDS, Words, words_pattern
+
+    gated = words_pattern(["api.openai_client", "openai_client", "OpenAIClient"])
+    assert gated is not None and gated.gate == (b"openai_client", b"OpenAIClient")  # the dotted name needs none
+    for search in (gated, Words(gated.pattern, ())):
+        assert search.search(b"from api.openai_client import X\n")
+        assert search.search(b"x = OpenAIClient()\n")
+        assert not search.search(b"x = MyOpenAIClient2()\n# openai_clients\n")
+    many = words_pattern([f"name_{i:03d}" for i in range(_GATE_WORDS + 1)])
+    assert many is not None and many.gate == ()  # more substring tests than one regex costs
+    assert many.search(b"y = name_007\n") and not many.search(b"y = name_0071\n")
