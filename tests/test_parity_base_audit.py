@@ -116,13 +116,11 @@ def test_every_planted_regression_is_reported(repo: Path) -> None:
     assert "exception" in kinds  # a rejected request now returns "" instead of raising
 
 
-def test_vanished_class_and_bad_revision(repo: Path, tmp_path: Path) -> None:
-    gone = ["--map", "OpenRouterClient=Gone", "--map", "AnthropicClient=Gone"]
-    result = CliRunner().invoke(main, ["parity", "--base", "HEAD~2", *gone, str(repo)])
-    assert result.exit_code == 1  # every class gone (the catalog's rename is not mapped): nothing runs
-    assert "api.openrouter_client:OpenRouterClient -> ?: no candidate found" in result.output
-    assert "api.openrouter_client:OpenRouterModelCatalog -> ?: no candidate found" in result.output
-    assert "3 classes, 3 differ" in result.output
+def test_bad_mapping_and_bad_revision(repo: Path, tmp_path: Path) -> None:
+    code, out = _audit(repo, "--base", "HEAD~2", "--map", "OpenRouterClient=Gone")
+    assert code == 2 and out.count("\n") == 1 and "Gone names nothing in the work tree" in out
+    code, out = _audit(repo, "--base", "HEAD~2", "--map", "NoSuchClient=OpenRouterClient")
+    assert code == 2 and out.count("\n") == 1 and "NoSuchClient names nothing at the base revision" in out
     code, out = _audit(repo, "--base", "HEAD~2", "--map", "bad")
     assert code == 2 and out.count("\n") == 1
     code, out = _audit(repo, "--base", "no-such-rev")
@@ -132,13 +130,13 @@ def test_vanished_class_and_bad_revision(repo: Path, tmp_path: Path) -> None:
 
 
 def test_candidates_are_found_by_class_name_outside_tests_and_venvs(tmp_path: Path) -> None:
-    from genmigrate.parity.audit import _pick, class_index
+    from genmigrate.parity.pairing import definitions, pick
 
     for where in ("app/llm/openrouter.py", "tests/test_openrouter.py", ".venv/lib/openrouter.py"):
         (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / where).write_text("class OpenRouterClient:\n    pass\n")
     (tmp_path / "app" / "broken.py").write_text("class (:\n")
-    index = class_index(tmp_path)
+    index = definitions(tmp_path).classes
     assert index == {"OpenRouterClient": ["app.llm.openrouter", "tests.test_openrouter"]}
-    assert _pick(index["OpenRouterClient"], "api.openrouter_client") == "app.llm.openrouter"
-    assert _pick(index["OpenRouterClient"], "tests.test_openrouter") == "tests.test_openrouter"
+    assert pick(index["OpenRouterClient"], "api.openrouter_client") == "app.llm.openrouter"
+    assert pick(index["OpenRouterClient"], "tests.test_openrouter") == "tests.test_openrouter"
