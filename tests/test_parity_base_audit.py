@@ -204,7 +204,10 @@ def test_mapping_entries_that_name_nothing_are_one_line_errors(
 
 def test_bad_revision_and_no_repository(migrated: tuple[Path, int, dict[str, dict[str, Any]]], tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["parity", "--base", "no-such-rev", str(migrated[0])])
-    assert result.exit_code == 2 and result.output.count("\n") == 1 and ":1: " in result.output
+    assert (result.exit_code, result.output) == (
+        2,
+        f"{migrated[0]}:1: no-such-rev is not a commit of this repository\n",
+    )
     code, out = _audit(tmp_path)
     assert code == 2 and out.count("\n") == 1 and "Traceback" not in out
 
@@ -220,3 +223,71 @@ def test_candidates_are_found_by_class_name_outside_tests_and_venvs(tmp_path: Pa
     assert index == {"OpenRouterClient": ["app.llm.openrouter", "tests.test_openrouter"]}
     assert pick(index["OpenRouterClient"], "chatapp.openrouter_client") == "app.llm.openrouter"
     assert pick(index["OpenRouterClient"], "tests.test_openrouter") == "tests.test_openrouter"
+
+
+def test_a_candidate_that_does_not_import_is_one_line_naming_the_cause(tmp_path: Path) -> None:
+    (tmp_path / "chatapp").mkdir()
+    shutil.copy(COPIES["chatapp/compat_openai.py"], tmp_path / "chatapp" / "compat_openai.py")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "legacy")
+    moved = tmp_path / "chatapp" / "compat_openai.py"
+    moved.write_text('raise RuntimeError("COMPAT_MODE must be set")\n' + moved.read_text())
+    _git(tmp_path, "commit", "-qam", "the hand migration")
+    code, out = _audit(tmp_path)
+    assert code == 2 and out.count("\n") == 1, out
+    assert out.startswith("chatapp/compat_openai.py:1: ") and "RuntimeError: COMPAT_MODE must be set" in out
+
+
+def test_framework_objects_come_from_the_module_the_original_takes_them_from(tmp_path: Path) -> None:
+    """Where the framework is not AdalFlow: the original's run notes where its ModelType comes from,
+    and the candidate's run is handed that one, not the look-alike its own module defines."""
+    import asyncio
+    import enum
+    import sys
+    import types
+
+    from genmigrate.parity.given import Given
+    from genmigrate.parity.runner import Probe
+
+    framework = types.ModuleType("parity_framework_types")
+    framework.ModelType = enum.Enum("ModelType", "LLM EMBEDDER", module="parity_framework_types")  # type: ignore[attr-defined]
+    legacy, candidate = types.ModuleType("legacy_client"), types.ModuleType("new_client")
+    legacy.ModelType = framework.ModelType  # type: ignore[attr-defined]
+    candidate.ModelType = enum.Enum("ModelType", "LLM EMBEDDER", module="new_client")  # type: ignore[attr-defined]
+    sys.modules["parity_framework_types"] = framework
+    loop = asyncio.new_event_loop()
+    try:
+        recording = Given(str(tmp_path), "convert_prompt", replay=False)
+        assert (
+            Probe(legacy, object, loop, ("legacy_client",), given=recording).framework("ModelType")
+            is framework.ModelType
+        )
+        recording.save()
+        replaying = Given(str(tmp_path), "convert_prompt", replay=True)
+        assert (
+            Probe(candidate, object, loop, ("new_client",), given=replaying).framework("ModelType")
+            is framework.ModelType
+        )
+        alone = Probe(candidate, object, loop, ("new_client",), given=Given(str(tmp_path), "other", replay=True))
+        assert alone.framework("ModelType") is candidate.ModelType  # nothing recorded: the module's own
+    finally:
+        loop.close()
+        del sys.modules["parity_framework_types"]
+
+
+def test_recorded_results_travel_and_the_rest_is_computed_where_it_runs(tmp_path: Path) -> None:
+    from genmigrate.parity.given import UNKNOWN, Given
+
+    failed = object()
+    recording = Given(str(tmp_path), "call_llm", replay=False)
+    recording.add("convert_inputs_to_api_kwargs", {"messages": [{"role": "user", "content": "hi"}]}, False)
+    recording.add("call", None, True)
+    recording.add("call", (x for x in "ab"), False)  # a stream: does not pickle
+    recording.save()
+    replaying = Given(str(tmp_path), "call_llm", replay=True)
+    assert replaying.take("convert_inputs_to_api_kwargs", failed) == {"messages": [{"role": "user", "content": "hi"}]}
+    assert replaying.take("call", failed) is failed
+    assert replaying.take("call", failed) is UNKNOWN
+    assert replaying.take("call", failed) is UNKNOWN  # asked more often than the original answered
+    assert replaying.take("to_dict", failed) is UNKNOWN

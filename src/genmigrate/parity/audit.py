@@ -80,7 +80,10 @@ def _git(path: Path, *args: str) -> bytes:
 def extract(path: Path, rev: str, into: Path) -> Path:
     """Write the tree of `rev` under `into`; return the folder that corresponds to `path` there."""
     top = Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
-    commit = _git(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    try:
+        commit = _git(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except AuditError:
+        raise AuditError(f"{path}:1: {rev} is not a commit of this repository") from None
     archive = _git(top, "archive", "--format=tar", commit)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
