@@ -291,3 +291,42 @@ def test_recorded_results_travel_and_the_rest_is_computed_where_it_runs(tmp_path
     assert replaying.take("call", failed) is UNKNOWN
     assert replaying.take("call", failed) is UNKNOWN  # asked more often than the original answered
     assert replaying.take("to_dict", failed) is UNKNOWN
+
+
+def _client(module: str, provider: str, *classes: tuple[str, str]) -> Any:
+    from genmigrate.model import ClassInfo, ClientModule
+
+    infos = [ClassInfo(name, 1, 2, [], protocol, [], []) for name, protocol in classes]  # type: ignore[arg-type]
+    return ClientModule(f"{module.replace('.', '/')}.py", module, provider, [], infos, [], [], [])
+
+
+def test_pairing_order_mapping_then_moved_module_then_name_then_protocol(tmp_path: Path) -> None:
+    from genmigrate.parity.pairing import Pairing, definitions
+
+    files = {
+        "llm/openai.py": "class OpenAIProvider:\n    def chat(self): ...\ndef helper(): ...\n",
+        "llm/mistral.py": "class MistralClient:\n    def chat(self): ...\n    def embed(self): ...\n",
+        "llm/other.py": "class Renamed:\n    pass\ndef helper(): ...\ndef stray(): ...\n",
+        "tests/test_x.py": "def stray(): ...\n",
+    }
+    for where, text in files.items():
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text(text)
+    clients = [
+        _client("llm.openai", "openai", ("OpenAIProvider", "modelclient")),
+        _client("llm.other", "openai", ("Renamed", "chat-wrapper")),
+    ]
+    moves = {"api.mistral_api": "llm.mistral", "api.openai_client": "llm.openai"}
+    pairing = Pairing(definitions(tmp_path), clients, moves, {"OldName": "Renamed"})
+    assert pairing.for_class("api.x", "OldName").target == "llm.other:Renamed"  # type: ignore[union-attr]
+    assert pairing.for_class("api.openai_client", "OpenAIClient") is None
+    found = pairing.by_protocol("api.openai_client", "openai", "modelclient")
+    assert (found.target, found.how) == ("llm.openai:OpenAIProvider", "protocol")  # type: ignore[union-attr]
+    assert pairing.by_protocol("api.azure", "openai", "modelclient") is None  # already someone's counterpart
+    assert pairing.by_protocol("api.x", "anthropic", "modelclient") is None
+    folded = pairing.for_function("api.mistral_api", "embed")
+    assert (folded.target, folded.how) == ("llm.mistral:MistralClient.embed", "moved module")  # type: ignore[union-attr]
+    moved = pairing.for_function("api.openai_client", "helper")
+    assert (moved.target, moved.how) == ("llm.openai:helper", "moved module")  # type: ignore[union-attr]
+    assert pairing.for_function("api.gone", "stray").target == "llm.other:stray"  # type: ignore[union-attr]
+    assert pairing.for_function("api.gone", "vanished") is None
