@@ -62,6 +62,7 @@ REGRESSIONS: dict[str, tuple[str, str, str, str]] = {
         "request.request.body.model",
         "2312",
     ),
+    "swallowed-error": ("chatapp.mistral_api:embed", "embed.server_error", "embed.raised", "KeyError"),
     "renamed-env-ollama": (
         "chatapp.ollama_patch:list_models",
         "list_models.env.OLLAMA_HOST.set",
