@@ -202,7 +202,8 @@ def _audit_class(trees: _Trees, client: ClientModule, name: str, match: Match | 
 
 
 def _audit_functions(trees: _Trees, client: ClientModule, pairing: Pairing) -> list[Audited]:
-    """The module's public functions: one case runs all that have a counterpart."""
+    """The module's public functions: one case per module their counterparts live in (its types
+    then read as the module under test's, like the legacy module's do)."""
     facts = function_facts(trees.old / client.path)
     functions = facts.get("functions", [])
     matches = {f["name"]: pairing.for_function(client.module, f["name"]) for f in functions}
@@ -210,24 +211,25 @@ def _audit_functions(trees: _Trees, client: ClientModule, pairing: Pairing) -> l
         n: Audited("function", f"{client.module}:{n}", m.target if m else None, m.how if m else "")
         for n, m in matches.items()
     }
-    paired = [f for f in functions if matches[f["name"]] is not None]
-    if not paired:
-        return list(entries.values())
-    targets = [{**f, "target": matches[f["name"]].target} for f in paired]  # type: ignore[union-attr]
-    candidate = ClassRef(_ref(targets[0]["target"]).module, "")
-    result = _compare(
-        trees,
-        client,
-        functions_info(),
-        ClassRef(client.module, ""),
-        candidate,
-        ({**facts, "functions": paired}, {**facts, "functions": targets}),
-    )
-    for difference in result.differences:
-        entries[function_of(difference.scenario)].differences.append(difference)
-    for entry in entries.values():
-        if entry.candidate is not None:
-            entry.scenarios = sum(function_of(s) == entry.legacy.split(":")[1] for s in result.names)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for function in functions:
+        if (match := matches[function["name"]]) is not None:
+            groups.setdefault(_ref(match.target).module, []).append({**function, "target": match.target})
+    for module, targets in groups.items():
+        paired = [{k: v for k, v in f.items() if k != "target"} for f in targets]
+        result = _compare(
+            trees,
+            client,
+            functions_info(),
+            ClassRef(client.module, ""),
+            ClassRef(module, ""),
+            ({**facts, "functions": paired}, {**facts, "functions": targets}),
+        )
+        for difference in result.differences:
+            entries[function_of(difference.scenario)].differences.append(difference)
+        for function in targets:
+            entry = entries[function["name"]]
+            entry.scenarios = sum(function_of(s) == function["name"] for s in result.names)
             entry.notes = result.timeouts
     return list(entries.values())
 
