@@ -235,13 +235,16 @@ def _audit_functions(trees: _Trees, client: ClientModule, pairing: Pairing) -> l
 
 
 def _entries(renames: tuple[str, ...], map_file: Path | None, path: Path) -> list[Entry]:
+    """The mapping file's entries (PATH's pyproject.toml table without `--map-file`), then the
+    `--map` options, which win over an entry for the same legacy name."""
     from genmigrate.parity.mapping import from_file, from_options
 
-    found = from_options(renames)
-    if map_file is not None:
-        return found + from_file(map_file)
     pyproject = path / "pyproject.toml"
-    return found + (from_file(pyproject, required=False) if pyproject.is_file() else [])
+    if map_file is not None:
+        found = from_file(map_file)
+    else:
+        found = from_file(pyproject, required=False) if pyproject.is_file() else []
+    return found + from_options(renames)
 
 
 def _print(results: list[Audited], rev: str, show: Show) -> None:
