@@ -292,6 +292,14 @@ def test_recorded_results_travel_and_the_rest_is_computed_where_it_runs(tmp_path
     assert replaying.take("call", failed) is UNKNOWN
     assert replaying.take("call", failed) is UNKNOWN  # asked more often than the original answered
     assert replaying.take("to_dict", failed) is UNKNOWN
+    # the original's own call failed, the retry it was asked for succeeded: the candidate gets the retry's
+    recording = Given(str(tmp_path), "call_llm_unavailable_then_ok", replay=False)
+    recording.add("call", None, True)
+    recording.add("call", {"id": "chatcmpl-1"}, False, reference=True)
+    recording.save()
+    assert Given(str(tmp_path), "call_llm_unavailable_then_ok", replay=True).take("call", failed) == {
+        "id": "chatcmpl-1"
+    }
 
 
 def _client(module: str, provider: str, *classes: tuple[str, str]) -> Any:

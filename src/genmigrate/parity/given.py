@@ -17,36 +17,44 @@ from pathlib import Path
 from typing import Any
 
 UNKNOWN = object()  # nothing recorded, or a value that does not travel: compute it here
-_FAILED = "<failed>"
+_FAILED = b""  # what a step that raised is recorded as (no pickle is empty)
 
 
 def _file(folder: str, scenario: str) -> Path:
     return Path(folder) / (hashlib.sha256(scenario.encode()).hexdigest()[:24] + ".pickle")
 
 
+def _dump(value: Any, failed: bool) -> bytes | None:
+    try:
+        return _FAILED if failed else pickle.dumps(value)
+    except Exception:  # a stream, a client object: the candidate computes it itself
+        return None
+
+
 class Given:
-    """Recording (the original's run) or replaying (the candidate's run) one scenario's inputs."""
+    """Recording (the original's run) or replaying (the candidate's run) one scenario's inputs.
+
+    Two records per method: what the original's own steps returned (`own`) and what a scenario
+    asking for the original's result got (`reference`, e.g. the call retried when its own call
+    failed). The candidate asking for the original's n-th result gets the n-th `reference` record,
+    else the n-th `own` one."""
 
     def __init__(self, folder: str, scenario: str, replay: bool) -> None:
         self.path = _file(folder, scenario)
         self.replay = replay
-        self.values: dict[str, list[bytes | None]] = {}
+        self.own: dict[str, list[bytes | None]] = {}
+        self.reference: dict[str, list[bytes | None]] = {}
         self.frameworks: dict[str, str] = {}
         self._asked: dict[str, int] = {}
         if replay and self.path.is_file():
             with contextlib.suppress(Exception):
                 data = pickle.loads(self.path.read_bytes())
-                self.values, self.frameworks = data["values"], data["frameworks"]
+                self.own, self.reference, self.frameworks = data["own"], data["reference"], data["frameworks"]
 
-    def add(self, method: str, value: Any, failed: bool) -> None:
+    def add(self, method: str, value: Any, failed: bool, reference: bool = False) -> None:
         """Record what the original's `method` returned (nothing when replaying)."""
-        if self.replay:
-            return
-        try:
-            data: bytes | None = pickle.dumps(_FAILED if failed else value)
-        except Exception:  # a stream, a client object: the candidate computes it itself
-            data = None
-        self.values.setdefault(method, []).append(data)
+        if not self.replay:
+            (self.reference if reference else self.own).setdefault(method, []).append(_dump(value, failed))
 
     def take(self, method: str, failed: Any) -> Any:
         """The original's next recorded result of `method` (`failed` for a raise), else UNKNOWN."""
@@ -54,15 +62,20 @@ class Given:
             return UNKNOWN
         index = self._asked.get(method, 0)
         self._asked[method] = index + 1
-        recorded = self.values.get(method, [])
-        data = recorded[index] if index < len(recorded) else None
+        for records in (self.reference.get(method, []), self.own.get(method, [])):
+            if index < len(records):
+                data = records[index]
+                break
+        else:
+            return UNKNOWN
         if data is None:
             return UNKNOWN
+        if data == _FAILED:
+            return failed
         try:
-            value = pickle.loads(data)
+            return pickle.loads(data)  # written by this run's own original side
         except Exception:  # a type only the original's tree defines
             return UNKNOWN
-        return failed if isinstance(value, str) and value == _FAILED else value
 
     def framework(self, name: str, module: str | None = None) -> str | None:
         """Record (with `module`) or read the module the original's `name` comes from."""
@@ -73,4 +86,5 @@ class Given:
     def save(self) -> None:
         if not self.replay:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_bytes(pickle.dumps({"values": self.values, "frameworks": self.frameworks}))
+            data = {"own": self.own, "reference": self.reference, "frameworks": self.frameworks}
+            self.path.write_bytes(pickle.dumps(data))

@@ -160,7 +160,7 @@ class Probe:
             else:
                 value = self.silently(getattr(instance, method), *args, **kwargs)
             if self.given is not None:
-                self.given.add(method, value, value is FAILED)
+                self.given.add(method, value, value is FAILED, reference=True)
         return value
 
     def framework(self, name: str) -> Any:
