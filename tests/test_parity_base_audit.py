@@ -152,6 +152,10 @@ def test_faithful_rewrites_are_the_same_and_pairings_are_named(
         "moved module",
     )
     assert report["chatapp.mistral_api:chat"]["scenarios"] > 10
+    embed = report["chatapp.mistral_api:embed"]["groups"]
+    assert [(g["kind"], g["where"], g["scenarios"]) for g in embed][:1] == [
+        ("request", "request.request.body.model", ["embed.defaults"])
+    ]
 
 
 def test_the_fixture_readme_lists_every_planted_regression_where_it_is() -> None:

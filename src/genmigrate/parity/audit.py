@@ -26,7 +26,7 @@ import click
 
 from genmigrate.config import Config, ConfigError, load_config
 from genmigrate.model import ClientModule, ScanResult
-from genmigrate.parity.compare import Difference
+from genmigrate.parity.compare import Difference, group
 from genmigrate.parity.facts import function_facts, module_facts
 from genmigrate.parity.functions import function_of, functions_info
 from genmigrate.parity.mapping import Entry, MappingError, check
@@ -64,6 +64,7 @@ class Audited:
             "paired_by": self.paired_by,
             "status": self.status,
             "scenarios": self.scenarios,
+            "groups": [g.to_json() for g in group(self.differences)],
             "differences": [d.to_json() for d in self.differences],
             "notes": self.notes,
         }
