@@ -343,3 +343,19 @@ def test_pairing_order_mapping_then_moved_module_then_name_then_protocol(tmp_pat
     assert (moved.target, moved.how) == ("llm.openai:helper", "moved module")  # type: ignore[union-attr]
     assert pairing.for_function("api.gone", "stray").target == "llm.other:stray"  # type: ignore[union-attr]
     assert pairing.for_function("api.gone", "vanished") is None
+
+
+def test_moves_are_read_from_git_each_side_from_its_own_import_root(tmp_path: Path) -> None:
+    from genmigrate.parity.audit import moved_modules
+
+    source = "class Client:\n" + "".join(f"    def m{i}(self):\n        return {i}\n" for i in range(20))
+    (tmp_path / "lib" / "pkg").mkdir(parents=True)
+    (tmp_path / "lib" / "pkg" / "client.py").write_text(source)
+    (tmp_path / "lib" / "pkg" / "stays.py").write_text(source + "X = 1\n")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "legacy")
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    _git(tmp_path, "mv", "lib/pkg/client.py", "src/pkg/provider.py")
+    _git(tmp_path, "commit", "-qm", "moved")
+    assert moved_modules(tmp_path, "HEAD~1", tmp_path / "lib", tmp_path / "src") == {"pkg.client": "pkg.provider"}

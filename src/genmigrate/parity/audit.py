@@ -94,8 +94,9 @@ def extract(path: Path, rev: str, into: Path) -> Path:
     return old
 
 
-def moved_modules(path: Path, rev: str, new_root: Path) -> dict[str, str]:
-    """Legacy module -> the module git sees it renamed to between `rev` and the work tree."""
+def moved_modules(path: Path, rev: str, old_root: Path, new_root: Path) -> dict[str, str]:
+    """Legacy module -> the module git sees it renamed to between `rev` and the work tree.
+    `old_root`: where the legacy import root would be in the work tree (its layout at `rev`)."""
     top = Path(_git(path, "rev-parse", "--show-toplevel").decode().strip()).resolve()
     fields = _git(path, "diff", "-M", "--name-status", "-z", rev, "--", ".").decode(errors="replace").split("\0")
     out, index = {}, 0
@@ -107,9 +108,8 @@ def moved_modules(path: Path, rev: str, new_root: Path) -> dict[str, str]:
         if status.startswith("R") and all(n.endswith(".py") for n in names):
             before, after = (top / n for n in names)
             try:
-                legacy = module_name(new_root, before)  # the work tree's layout mirrors the old one's
-                out[legacy] = module_name(new_root, after)
-            except ValueError:  # outside the audited folder
+                out[module_name(old_root, before)] = module_name(new_root, after)
+            except ValueError:  # outside the audited folder or its import root
                 continue
     return out
 
@@ -146,7 +146,8 @@ def audit(path: Path, rev: str, entries: list[Entry] | None = None) -> list[Audi
             mapping = check(entries or [], definitions(trees.old_root), now)
         except MappingError as exc:
             raise AuditError(str(exc)) from None
-        pairing = Pairing(now, after.clients, moved_modules(path, rev, trees.new_root), mapping)
+        moves = moved_modules(path, rev, (path / before.import_root).resolve(), trees.new_root)
+        pairing = Pairing(now, after.clients, moves, mapping)
         matches = _pair_classes(before.clients, pairing)
         results = [_audit_class(trees, client, name, match) for client, name, match in matches]
         for client in before.clients:
