@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from genmigrate.cli import main
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(30)]
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIXTURE = FIXTURES / "hand_migration"
