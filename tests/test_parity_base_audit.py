@@ -314,7 +314,7 @@ def _client(module: str, provider: str, *classes: tuple[str, str]) -> Any:
 
 
 def test_pairing_order_mapping_then_moved_module_then_name_then_protocol(tmp_path: Path) -> None:
-    from genmigrate.parity.pairing import Pairing, definitions
+    from genmigrate.parity.pairing import Pairing, definitions, pick
 
     files = {
         "llm/openai.py": "class OpenAIProvider:\n    def chat(self): ...\ndef helper(): ...\n",
@@ -343,6 +343,12 @@ def test_pairing_order_mapping_then_moved_module_then_name_then_protocol(tmp_pat
     assert (moved.target, moved.how) == ("llm.openai:helper", "moved module")  # type: ignore[union-attr]
     assert pairing.for_function("api.gone", "stray").target == "llm.other:stray"  # type: ignore[union-attr]
     assert pairing.for_function("api.gone", "vanished") is None
+    # a legacy module still there (as a shim, say): its functions follow its classes
+    pairing.for_class("api.legacy_shim", "Renamed")
+    assert pairing.for_function("api.legacy_shim", "helper").target == "llm.other:helper"  # type: ignore[union-attr]
+    assert (
+        pick(["gen.azure_generator", "gen.openrouter_generator"], "api.openrouter_client") == "gen.openrouter_generator"
+    )
 
 
 def test_moves_are_read_from_git_each_side_from_its_own_import_root(tmp_path: Path) -> None:

@@ -1,16 +1,18 @@
 """Which class or function of the work tree is the counterpart of a legacy one (`parity --base`).
 
 In order: the mapping (`--map`, `--map-file`, `[tool.genmigrate.parity.map]`); the same name in the
-module the legacy module moved to (git's rename detection, or a module mapping) or in the module of
-the same name; a method of that name on the one class of the moved module that defines it (a
-module of functions folded into a class); the same name anywhere outside tests; for a class, the
-one class of the moved module (else of the whole tree) that follows the same protocol for the same
-provider and is nobody else's counterpart.
+module the legacy module moved to (a module mapping, git's rename detection, else the module its
+classes were found in) or in the module of the same name; a method of that name on the one class
+of the moved module that defines it (a module of functions folded into a class); the same name
+anywhere outside tests (in the module named most like the legacy one); for a class, the one class
+of the moved module (else of the whole tree) that follows the same protocol for the same provider
+and is nobody else's counterpart.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,12 +68,17 @@ def definitions(root: Path) -> Definitions:
     return found
 
 
+def _words(module: str) -> set[str]:
+    return set(re.split(r"[._]", module))
+
+
 def pick(modules: list[str], legacy_module: str) -> str:
-    """The same module if it is still there, else one outside tests, else the first."""
+    """The same module if it is still there, else one outside tests, the one whose name shares
+    most words with the legacy module's (`api.openrouter_client` -> `...openrouter_generator`)."""
     if legacy_module in modules:
         return legacy_module
-    outside = [m for m in modules if not m.split(".")[0].startswith("test")]
-    return (outside or modules)[0]
+    outside = [m for m in modules if not m.split(".")[0].startswith("test")] or modules
+    return max(outside, key=lambda m: len(_words(m) & _words(legacy_module)))
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,8 @@ class Pairing:
     moves: dict[str, str]
     mapping: dict[str, str]
     claimed: set[str] = field(default_factory=set)
+    # legacy module -> the module its classes were found in (where its functions are looked for)
+    followed: dict[str, str] = field(default_factory=dict)
 
     def _mapped(self, module: str, name: str) -> Match | None:
         target = self.mapping.get(f"{module}:{name}") or self.mapping.get(name)
@@ -103,7 +112,7 @@ class Pairing:
         return Match(target, "map")
 
     def moved(self, module: str) -> str:
-        return self.mapping.get(module) or self.moves.get(module) or module
+        return self.mapping.get(module) or self.moves.get(module) or self.followed.get(module) or module
 
     def _by_name(self, module: str, name: str, table: dict[str, list[str]]) -> Match | None:
         moved = self.moved(module)
@@ -118,6 +127,7 @@ class Pairing:
         found = self._mapped(module, name) or self._by_name(module, name, self.now.classes)
         if found is not None:
             self.claimed.add(found.target)
+            self.followed.setdefault(module, found.target.partition(":")[0])
         return found
 
     def for_function(self, module: str, name: str) -> Match | None:
