@@ -49,7 +49,7 @@ class Config:
         return replace(self, output=f"{project}/{self.output}")
 
 
-_KEYS = {"output", "shim", "exclude", "providers", "protocols", "include", "strict"}
+_KEYS = {"output", "shim", "exclude", "providers", "protocols", "include", "strict", "parity"}  # parity: its map, read by `parity --base`
 
 
 def load_config(root: Path) -> Config:

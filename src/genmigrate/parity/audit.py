@@ -1,15 +1,17 @@
 """`genmigrate parity --base REV`: audit a whole migration (one done by hand included).
 
 The tree at git revision REV is extracted into a scratch folder (the user's tree is never
-written), discovery finds its legacy client classes, and each is paired with the class of the
-same name (or the `--map OLD=NEW` name) in the current tree, then compared with the pair
-comparison of `parity --legacy/--candidate`: the legacy side imported from the scratch copy,
-the candidate from the current tree. A legacy class with no counterpart is a difference.
+written) and discovery finds its legacy client modules. Every legacy client class and every public
+function of those modules is paired with its counterpart in the work tree
+(`genmigrate.parity.pairing`: the mapping, the module it moved to, its name, its protocol) and
+compared over the scenarios derived from the legacy code: the legacy side imported from the
+scratch copy, the candidate from the work tree, the candidate given what the legacy side's steps
+returned (`genmigrate.parity.given`) so a broken step does not hide the ones after it. A legacy
+class or function with no counterpart is a difference.
 """
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 import subprocess
@@ -22,12 +24,14 @@ from typing import Any
 
 import click
 
-from genmigrate.config import Config
-from genmigrate.model import ClassInfo, ClientModule
-from genmigrate.parity.compare import Difference
+from genmigrate.config import Config, ConfigError, load_config
+from genmigrate.model import ClientModule, ScanResult
+from genmigrate.parity.compare import Difference, group
+from genmigrate.parity.facts import function_facts, module_facts
+from genmigrate.parity.functions import function_of, functions_info
+from genmigrate.parity.mapping import Entry, MappingError, check
+from genmigrate.parity.pairing import Match, Pairing, definitions, module_name
 from genmigrate.parity.pairs import ClassRef, PairError, compare_sides
-
-SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist"}
 
 
 class AuditError(Exception):
@@ -35,9 +39,13 @@ class AuditError(Exception):
 
 
 @dataclass
-class ClassAudit:
-    legacy: str  # "module:Class" at the base revision
-    candidate: str | None  # "module:Class" in the current tree, None when nothing matches
+class Audited:
+    """One legacy class or public function and what became of it."""
+
+    kind: str  # "class" | "function"
+    legacy: str  # "module:Name" at the base revision
+    candidate: str | None  # "module:Name" (or "module:Class.method") in the work tree; None: nothing matches
+    paired_by: str = ""  # map | moved module | same module | name | protocol
     scenarios: int = 0
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -50,10 +58,13 @@ class ClassAudit:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "legacy": self.legacy,
             "candidate": self.candidate,
+            "paired_by": self.paired_by,
             "status": self.status,
             "scenarios": self.scenarios,
+            "groups": [g.to_json() for g in group(self.differences)],
             "differences": [d.to_json() for d in self.differences],
             "notes": self.notes,
         }
@@ -70,7 +81,10 @@ def _git(path: Path, *args: str) -> bytes:
 def extract(path: Path, rev: str, into: Path) -> Path:
     """Write the tree of `rev` under `into`; return the folder that corresponds to `path` there."""
     top = Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
-    commit = _git(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    try:
+        commit = _git(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except AuditError:
+        raise AuditError(f"{path}:1: {rev} is not a commit of this repository") from None
     archive = _git(top, "archive", "--format=tar", commit)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
@@ -80,101 +94,198 @@ def extract(path: Path, rev: str, into: Path) -> Path:
     return old
 
 
-def _module_name(root: Path, file: Path) -> str:
-    parts = list(file.relative_to(root).with_suffix("").parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def moved_modules(path: Path, rev: str, old_root: Path, new_root: Path) -> dict[str, str]:
+    """Legacy module -> the module git sees it renamed to between `rev` and the work tree.
+    `old_root`: where the legacy import root would be in the work tree (its layout at `rev`)."""
+    top = Path(_git(path, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    fields = _git(path, "diff", "-M", "--name-status", "-z", rev, "--", ".").decode(errors="replace").split("\0")
+    out, index = {}, 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        count = 2 if status[:1] in ("R", "C") else 1
+        names = fields[index + 1 : index + 1 + count]
+        index += 1 + count
+        if status.startswith("R") and all(n.endswith(".py") for n in names):
+            before, after = (top / n for n in names)
+            try:
+                out[module_name(old_root, before)] = module_name(new_root, after)
+            except ValueError:  # outside the audited folder or its import root
+                continue
+    return out
 
 
-def class_index(root: Path) -> dict[str, list[str]]:
-    """Class name -> the modules of `root` that define it at top level (sorted)."""
-    found: dict[str, list[str]] = {}
-    for file in sorted(root.rglob("*.py")):
-        if SKIP_DIRS & set(file.relative_to(root).parts):
-            continue
-        try:
-            tree = ast.parse(file.read_bytes())
-        except (SyntaxError, ValueError):
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                found.setdefault(node.name, []).append(_module_name(root, file))
-    return found
+def _config(root: Path) -> Config:
+    try:
+        return load_config(root)
+    except ConfigError as exc:
+        raise AuditError(str(exc)) from None
 
 
-def _pick(modules: list[str], legacy_module: str) -> str:
-    """The same module if it is still there, else one outside tests, else the first."""
-    if legacy_module in modules:
-        return legacy_module
-    outside = [m for m in modules if not m.split(".")[0].startswith("test")]
-    return (outside or modules)[0]
-
-
-def audit(path: Path, rev: str, renames: dict[str, str] | None = None) -> list[ClassAudit]:
-    """One entry per legacy client class at `rev`, compared with its counterpart under `path`."""
+def _scan(root: Path) -> ScanResult:
     from genmigrate.discover import discover
 
-    renames = renames or {}
+    return discover(root, _config(root))
+
+
+@dataclass
+class _Trees:
+    old: Path  # the scratch copy of PATH at REV
+    old_root: Path  # its import root
+    new_root: Path  # the work tree's import root
+
+
+def audit(path: Path, rev: str, entries: list[Entry] | None = None) -> list[Audited]:
+    """Every legacy client class and public function at `rev`, compared with its counterpart under `path`."""
     path = path.resolve()
-    index = class_index(path)
     with tempfile.TemporaryDirectory(prefix="genmigrate-base-") as scratch:
         old = extract(path, rev, Path(scratch))
-        results = []
-        for client in discover(old, Config()).clients:
-            for info in client.classes:
-                results.append(_audit_class(path, old, client, info, index, renames))
+        before, after = _scan(old), _scan(path)
+        trees = _Trees(old, (old / before.import_root).resolve(), (path / after.import_root).resolve())
+        now = definitions(trees.new_root)
+        try:
+            mapping = check(entries or [], definitions(trees.old_root), now)
+        except MappingError as exc:
+            raise AuditError(str(exc)) from None
+        moves = moved_modules(path, rev, (path / before.import_root).resolve(), trees.new_root)
+        pairing = Pairing(now, after.clients, moves, mapping)
+        matches = _pair_classes(before.clients, pairing)
+        results = [_audit_class(trees, client, name, match) for client, name, match in matches]
+        for client in before.clients:
+            results += _audit_functions(trees, client, pairing)
     return results
 
 
-def _audit_class(
-    path: Path, old: Path, client: ClientModule, info: ClassInfo, index: dict[str, list[str]], renames: dict[str, str]
-) -> ClassAudit:
-    module = client.module
-    name = renames.get(info.name, info.name)
-    legacy = ClassRef(module, info.name)
-    if name not in index:
-        return ClassAudit(f"{module}:{info.name}", None)
-    candidate = ClassRef(_pick(index[name], module), name)
-    entry = ClassAudit(f"{module}:{info.name}", f"{candidate.module}:{name}")
+def _pair_classes(clients: list[ClientModule], pairing: Pairing) -> list[tuple[ClientModule, str, Match | None]]:
+    """By mapping and name first, then by protocol for the classes still without a counterpart."""
+    out = [(c, k.name, pairing.for_class(c.module, k.name)) for c in clients for k in c.classes]
+    protocols = {(c.module, k.name): k.protocol for c in clients for k in c.classes}
+    return [
+        (c, name, match or pairing.by_protocol(c.module, c.provider, protocols[(c.module, name)]))
+        for c, name, match in out
+    ]
+
+
+def _ref(target: str) -> ClassRef:
+    module, _, name = target.partition(":")
+    return ClassRef(module, name)
+
+
+def _compare(
+    trees: _Trees,
+    client: ClientModule,
+    info: Any,
+    legacy: ClassRef,
+    candidate: ClassRef,
+    facts: tuple[dict[str, Any], dict[str, Any]],
+) -> Any:
     try:
-        result = compare_sides(
-            info, client.provider, old / client.path, legacy, candidate, roots=(str(old), str(path)), reference=False
+        return compare_sides(
+            info,
+            client.provider,
+            trees.old / client.path,
+            legacy,
+            candidate,
+            roots=(str(trees.old_root), str(trees.new_root)),
+            reference=False,
+            facts=facts,
         )
     except PairError as exc:
         raise AuditError(str(exc)) from None
-    entry.scenarios, entry.differences, entry.notes = result.scenarios, result.differences, result.timeouts
-    return entry
 
 
-def _parse_renames(pairs: tuple[str, ...]) -> dict[str, str]:
-    renames = {}
-    for text in pairs:
-        old, sep, new = text.partition("=")
-        if not sep or not old.isidentifier() or not new.isidentifier():
-            raise AuditError(f"--map {text}:1: expected OLD=NEW class names, e.g. OpenAIClient=OpenAIProvider")
-        renames[old] = new
-    return renames
+def _audit_class(trees: _Trees, client: ClientModule, name: str, match: Match | None) -> Audited:
+    legacy = f"{client.module}:{name}"
+    if match is None:
+        return Audited("class", legacy, None)
+    info = next(k for k in client.classes if k.name == name)
+    facts = {**module_facts(trees.old / client.path, [name]).get(name, {}), "functions": []}  # audited on their own
+    result = _compare(trees, client, info, ClassRef(client.module, name), _ref(match.target), (facts, facts))
+    return Audited("class", legacy, match.target, match.how, result.scenarios, result.differences, result.timeouts)
+
+
+def _audit_functions(trees: _Trees, client: ClientModule, pairing: Pairing) -> list[Audited]:
+    """The module's public functions: one case per module their counterparts live in (its types
+    then read as the module under test's, like the legacy module's do)."""
+    facts = function_facts(trees.old / client.path)
+    functions = facts.get("functions", [])
+    matches = {f["name"]: pairing.for_function(client.module, f["name"]) for f in functions}
+    entries = {
+        n: Audited("function", f"{client.module}:{n}", m.target if m else None, m.how if m else "")
+        for n, m in matches.items()
+    }
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for function in functions:
+        if (match := matches[function["name"]]) is not None:
+            groups.setdefault(_ref(match.target).module, []).append({**function, "target": match.target})
+    for module, targets in groups.items():
+        paired = [{k: v for k, v in f.items() if k != "target"} for f in targets]
+        result = _compare(
+            trees,
+            client,
+            functions_info(),
+            ClassRef(client.module, ""),
+            ClassRef(module, ""),
+            ({**facts, "functions": paired}, {**facts, "functions": targets}),
+        )
+        for difference in result.differences:
+            entries[function_of(difference.scenario)].differences.append(difference)
+        for function in targets:
+            entry = entries[function["name"]]
+            entry.scenarios = sum(function_of(s) == function["name"] for s in result.names)
+            entry.notes = result.timeouts
+    return list(entries.values())
+
+
+def _entries(renames: tuple[str, ...], map_file: Path | None, path: Path) -> list[Entry]:
+    """The mapping file's entries (PATH's pyproject.toml table without `--map-file`), then the
+    `--map` options, which win over an entry for the same legacy name."""
+    from genmigrate.parity.mapping import from_file, from_options
+
+    pyproject = path / "pyproject.toml"
+    if map_file is not None:
+        found = from_file(map_file)
+    else:
+        found = from_file(pyproject, required=False) if pyproject.is_file() else []
+    return found + from_options(renames)
+
+
+def _print(results: list[Audited], rev: str, show: Show) -> None:
+    for entry in results:
+        click.echo(f"{entry.legacy} -> {entry.candidate or '?'}: {entry.status}")
+        if entry.differences:
+            show(entry.differences, False, {}, entry.notes)
+    classes = [r for r in results if r.kind == "class"]
+    functions = [r for r in results if r.kind == "function"]
+    click.echo(
+        f"parity --base {rev}: {len(classes)} classes, {sum(r.status != 'same' for r in classes)} differ; "
+        f"{len(functions)} functions, {sum(r.status != 'same' for r in functions)} differ"
+    )
 
 
 Show = Callable[[list[Difference], bool, dict[str, Any], list[str]], None]
 
 
-def run_audit(path: Path, rev: str, renames: tuple[str, ...], as_json: bool, show: Show) -> int:
-    """The `parity --base` report: each class same / differs / no candidate found. Exit 0 when all
-    are the same, 1 on any difference (a vanished class is one), 2 when the audit could not run."""
+def run_audit(
+    path: Path, rev: str, renames: tuple[str, ...], as_json: bool, show: Show, map_file: Path | None = None
+) -> int:
+    """The `parity --base` report: each legacy class and function same / differs / no candidate
+    found. Exit 0 when all are the same, 1 on any difference (a vanished one is one), 2 when the
+    audit could not run (one `path:line: message` line)."""
     try:
         if not path.is_dir():
             raise AuditError(f"{path}:1: no such directory")
-        results = audit(path, rev, _parse_renames(renames))
-    except AuditError as exc:
+        results = audit(path, rev, _entries(renames, map_file, path))
+    except (AuditError, MappingError) as exc:
         click.echo(str(exc), err=True)
         return 2
     if as_json:
-        click.echo(json.dumps({"base": rev, "classes": [r.to_json() for r in results]}, indent=2))
+        report = {
+            "base": rev,
+            "classes": [r.to_json() for r in results if r.kind == "class"],
+            "functions": [r.to_json() for r in results if r.kind == "function"],
+            "differ": sum(r.status != "same" for r in results),
+        }
+        click.echo(json.dumps(report, indent=2))
     else:
-        for entry in results:
-            click.echo(f"{entry.legacy} -> {entry.candidate or '?'}: {entry.status}")
-            if entry.differences:
-                show(entry.differences, False, {}, entry.notes)
-        differ = sum(r.status != "same" for r in results)
-        click.echo(f"parity --base {rev}: {len(results)} classes, {differ} differ")
+        _print(results, rev, show)
     return 1 if any(r.status != "same" for r in results) else 0

@@ -12,6 +12,8 @@ from types import ModuleType
 from typing import Any
 
 from genmigrate.model import ClassInfo, MethodInfo
+from genmigrate.parity.functions import FUNCTIONS, function_scenarios
+from genmigrate.parity.given import Given
 from genmigrate.parity.runner import Scenario, run_scenario
 from genmigrate.parity.scenarios import scenarios_for
 
@@ -39,6 +41,10 @@ class CaseSpec:
     reference: str | None = None  # "module:Class" of the original, when the class under test is another
     root: str | None = None  # a folder put first on sys.path for this case (a mutant's copy, say)
     facts: dict[str, Any] | None = None  # read from the legacy source (genmigrate.parity.facts)
+    # A folder the original's results are recorded in (its own run) or replayed from (with
+    # `replay`, the candidate's run): genmigrate.parity.given.
+    inputs: str | None = None
+    replay: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,7 +99,10 @@ def user_scenarios(folder: Path, class_name: str) -> list[Scenario]:
 def case_scenarios(spec: CaseSpec) -> dict[str, Scenario]:
     """Derived scenarios, then the user's; a user scenario may not reuse a derived name."""
     info = spec.info
-    derived = scenarios_for(info, spec.provider, spec.facts)
+    if info.protocol == FUNCTIONS:
+        derived = function_scenarios(spec.provider, spec.facts)
+    else:
+        derived = scenarios_for(info, spec.provider, spec.facts)
     extra = user_scenarios(Path(spec.tests_folder), info.name) if spec.tests_folder else []
     clash = {s.name for s in derived} & {s.name for s in extra}
     if clash:
@@ -107,4 +116,8 @@ def case_trace(spec: CaseSpec, scenario: Scenario) -> dict[str, Any]:
     aliases = tuple(m for m in (spec.legacy_module,) if m != spec.module)
     name = spec.class_name or spec.info.name
     reference = tuple(spec.reference.split(":", 1)) if spec.reference else None
-    return {"class": spec.info.name, **run_scenario(spec.module, name, scenario, aliases, reference)}
+    given = Given(spec.inputs, scenario.name, spec.replay) if spec.inputs else None
+    trace = {"class": spec.info.name, **run_scenario(spec.module, name, scenario, aliases, reference, given)}
+    if given is not None:
+        given.save()
+    return trace

@@ -85,17 +85,21 @@ def _run_pair(root: Path, legacy: str, candidate: str, as_json: bool) -> int:
 @click.option("--candidate", metavar="MODULE:CLASS", help="The class that must behave like --legacy.")
 @click.option("--root", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="Import root for --legacy/--candidate.")
-@click.option("--base", metavar="REV", help="Audit every legacy client class at git revision REV against PATH.")
-@click.option("--map", "renames", metavar="OLD=NEW", multiple=True, help="With --base: class OLD is now NEW.")
+@click.option("--base", metavar="REV",
+              help="Audit every legacy client class and function at git revision REV against PATH.")
+@click.option("--map", "renames", metavar="OLD=NEW", multiple=True,
+              help="With --base: legacy OLD (Name, module:Name or module) is now NEW.")
+@click.option("--map-file", type=click.Path(path_type=Path), metavar="FILE",
+              help="With --base: renames from FILE's [map] table (default: [tool.genmigrate.parity.map] of PATH).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full structured report as JSON.")
 @click.option("--strict", is_flag=True, help="A client whose SDK is not installed here is an error (exit 2).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"Seconds one scenario may run (default 30; also ${SCENARIO_ENV}).")
 def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate: str | None, root: Path,
                base: str | None, renames: tuple[str, ...], as_json: bool, timeout: float | None,
-               strict: bool = False) -> None:
+               strict: bool = False, map_file: Path | None = None) -> None:
     """Rerun PATH's generated parity tests, compare --legacy with --candidate over derived scenarios,
-    or (--base REV) audit every legacy client class at REV against its counterpart in PATH.
+    or (--base REV) audit every legacy client class and function at REV against its counterpart in PATH.
 
     Exit 0: same behaviour; 1: differences; 2: the check could not run.
     """
@@ -107,7 +111,7 @@ def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate:
     if base is not None:
         from genmigrate.parity.audit import run_audit
 
-        sys.exit(run_audit(path or Path("."), base, renames, as_json, _show))
+        sys.exit(run_audit(path or Path("."), base, renames, as_json, _show, map_file))
     if legacy is not None and candidate is not None:
         if not root.is_dir():
             click.echo(f"{root}:0: no such directory", err=True)

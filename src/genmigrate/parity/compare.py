@@ -90,6 +90,18 @@ def _label(event: Any) -> str:
     return next(iter(event), "event")
 
 
+def _by_label(a: range, b: range, expected: list[Any], got: list[Any]) -> list[tuple[int | None, int | None]]:
+    """The events of two differing runs paired step with step (a call that raised with the call
+    that returned, the parse after it with the parse), position by position where labels differ."""
+    labels = difflib.SequenceMatcher(a=[_label(expected[i]) for i in a], b=[_label(got[j]) for j in b],
+                                     autojunk=False)
+    pairs: list[tuple[int | None, int | None]] = []
+    for tag, i1, i2, j1, j2 in labels.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1) if tag != "equal" else i2 - i1):
+            pairs.append((a[i1 + k] if i1 + k < i2 else None, b[j1 + k] if j1 + k < j2 else None))
+    return pairs
+
+
 def _events(expected: list[Any], got: list[Any], out: list[tuple[str, str, Any, Any]]) -> None:
     """Align the event lists first, so one extra request does not make every later event differ."""
     keys_a = [json.dumps(e, sort_keys=True) for e in expected]
@@ -98,10 +110,10 @@ def _events(expected: list[Any], got: list[Any], out: list[tuple[str, str, Any, 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        for k in range(max(i2 - i1, j2 - j1)):
-            a = expected[i1 + k] if i1 + k < i2 else _MISSING
-            b = got[j1 + k] if j1 + k < j2 else _MISSING
-            where = f"events[{i1 + k if a is not _MISSING else j1 + k}]"
+        for x, y in _by_label(range(i1, i2), range(j1, j2), expected, got):
+            a = expected[x] if x is not None else _MISSING
+            b = got[y] if y is not None else _MISSING
+            where = f"events[{x if x is not None else y}]"
             label = _label(a if a is not _MISSING else b)
             found: list[tuple[str, Any, Any]] = []
             if isinstance(a, dict) and isinstance(b, dict) and _label(a) == _label(b):

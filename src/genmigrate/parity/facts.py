@@ -131,3 +131,14 @@ def module_facts(path: Path, class_names: list[str]) -> dict[str, dict[str, Any]
     except (OSError, UnicodeDecodeError):
         source = path.read_bytes().decode("latin-1")
     return {name: class_facts(source, name, functions=i == 0) for i, name in enumerate(class_names)}
+
+
+def function_facts(path: Path) -> dict[str, Any]:
+    """The public functions of the module at `path` and the environment variables read outside
+    its classes: what the scenarios of a module's functions are derived from."""
+    try:
+        module = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    outside = [n for n in module.body if not isinstance(n, ast.ClassDef)]
+    return {"env": sorted(set().union(*[_env_reads(n) for n in outside])), "functions": _public_functions(module)}

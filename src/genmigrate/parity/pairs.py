@@ -6,6 +6,7 @@ import dataclasses
 import importlib.util
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ class PairResult:
     scenarios: int
     differences: list[Difference]
     timeouts: list[str]  # one line each: class, scenario, last request seen
+    names: list[str] = dataclasses.field(default_factory=list)  # the scenarios, in order
 
 
 def _traces(spec: CaseSpec) -> dict[str, dict[str, Any]]:
@@ -101,29 +103,49 @@ def compare_sides(
     candidate: ClassRef,
     roots: tuple[str, str],
     reference: bool = True,
+    facts: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> PairResult:
     """`compare_pair` once the legacy class is known. `roots` (legacy, candidate): the tree each side
     is imported from (the shared worker may have been started for another tree: the root goes with
-    every case). Without `reference` the candidate computes its own inputs (the legacy module is not
-    on its path) and a rename is read back as the legacy name here."""
+    every case). Without `reference` (the legacy module is not on the candidate's path) the
+    candidate is given what the legacy side's methods returned in its own run (its api_kwargs, its
+    call's response: genmigrate.parity.given), and a rename is read back as the legacy name here.
+    `facts` (legacy, candidate): what the scenarios derive from, when not the legacy module's."""
     seed_tiktoken_cache()
-    facts = module_facts(legacy_path, [legacy.name]).get(legacy.name, {})
+    if facts is None:
+        own = module_facts(legacy_path, [legacy.name]).get(legacy.name, {})
+        facts = (own, own)
     shared: dict[str, Any] = {
         "provider": provider,
         "legacy_module": legacy.module,
         "class_info": dataclasses.asdict(info),
-        "facts": facts,
     }
-    progress(f"parity: recording {legacy.module}:{legacy.name}")
-    expected = _traces(CaseSpec(module=legacy.module, class_name=legacy.name, root=roots[0], **shared))
-    progress(f"parity: running {candidate.module}:{candidate.name}")
-    ref = f"{legacy.module}:{legacy.name}" if reference else None
-    got = _traces(CaseSpec(module=candidate.module, class_name=candidate.name, reference=ref, root=roots[1], **shared))
+    label = f"{legacy.module}:{legacy.name}" if legacy.name else legacy.module
+    with tempfile.TemporaryDirectory(prefix="genmigrate-given-") as folder:
+        given: dict[str, Any] = {} if reference else {"inputs": folder}
+        progress(f"parity: recording {label}")
+        expected = _traces(
+            CaseSpec(module=legacy.module, class_name=legacy.name, root=roots[0], facts=facts[0], **shared, **given)
+        )
+        progress(f"parity: running {candidate.module}:{candidate.name}")
+        ref = f"{legacy.module}:{legacy.name}" if reference else None
+        got = _traces(
+            CaseSpec(
+                module=candidate.module,
+                class_name=candidate.name,
+                reference=ref,
+                root=roots[1],
+                facts=facts[1],
+                replay=not reference,
+                **shared,
+                **given,
+            )
+        )
     if not reference and candidate.name != legacy.name:
         got = _renamed(got, candidate.name, legacy.name)
     found = [d for name in expected for d in differences(name, expected[name], got.get(name), info.name)]
     timeouts = [line for trace in [*expected.values(), *got.values()] if (line := timeout_line(trace))]
-    return PairResult(len(expected), found, timeouts)
+    return PairResult(len(expected), found, timeouts, list(expected))
 
 
 def _renamed(value: Any, new: str, old: str) -> Any:

@@ -15,6 +15,7 @@ from genmigrate.parity.canned import Reply, Request, Responder
 from genmigrate.parity.deadline import ScenarioTimeout, deadline, scenario_seconds
 from genmigrate.parity.environment import planted_environment, recorded_sleeps, redacted_logs
 from genmigrate.parity.errors import responder_for
+from genmigrate.parity.given import UNKNOWN, Given
 from genmigrate.parity.intercept import intercept
 from genmigrate.parity.trace import Normaliser, is_stream, redact, request_trace
 
@@ -73,8 +74,9 @@ class Probe:
 
     def __init__(self, module: ModuleType, cls: type, loop: asyncio.AbstractEventLoop, modules: tuple[str, ...],
                  reference: type | None = None, reference_module: ModuleType | None = None,
-                 environ: Any = None, renames: dict[str, str] | None = None):
+                 environ: Any = None, renames: dict[str, str] | None = None, given: Given | None = None):
         self.module = module
+        self.given = given  # the original's results, carried from its run (genmigrate.parity.given)
         self.cls = cls
         self.loop = loop
         self.reference = reference if reference is not None else cls
@@ -140,16 +142,38 @@ class Probe:
         if not hasattr(instance, method):
             self.note({"step": label, "missing": method})
             return FAILED
-        return self.step(label, getattr(instance, method), *args, consume=consume, **kwargs)
+        value = self.step(label, getattr(instance, method), *args, consume=consume, **kwargs)
+        if self.given is not None:
+            with self.quiet():
+                self.given.add(method, value, value is FAILED)
+        return value
 
     def by_reference(self, method: str, *args: Any, init: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         """What the original class's `method` returns on a fresh instance (built with `init`),
-        unrecorded (FAILED if it raises)."""
+        unrecorded (FAILED if it raises). Where the original runs elsewhere, what it returned there."""
+        if self.given is not None and (value := self.given.take(method, FAILED)) is not UNKNOWN:
+            return value
         with self.quiet():
             instance = self.silently(self.reference, **(init or {}))
             if instance is FAILED or not hasattr(instance, method):
-                return FAILED
-            return self.silently(getattr(instance, method), *args, **kwargs)
+                value = FAILED
+            else:
+                value = self.silently(getattr(instance, method), *args, **kwargs)
+            if self.given is not None:
+                self.given.add(method, value, value is FAILED, reference=True)
+        return value
+
+    def framework(self, name: str) -> Any:
+        """The object `name` (an enum such as `ModelType`) from the module the original takes it from,
+        the same object to both sides: never a look-alike the module under test defines."""
+        where = self.given.framework(name) if self.given is not None else None
+        if where:
+            with contextlib.suppress(Exception):
+                return getattr(importlib.import_module(where), name)
+        value = getattr(self.reference_module, name, None) or getattr(self.module, name)
+        if self.given is not None and getattr(value, "__module__", "") not in (self.module.__name__, ""):
+            self.given.framework(name, value.__module__)
+        return value
 
     def step(self, label: str, fn: Callable[..., Any], *args: Any, consume: bool = False, **kwargs: Any) -> Any:
         """Call `fn`, awaiting it if it is a coroutine; record what it returned or raised.
@@ -199,14 +223,19 @@ def _event_loop() -> Iterator[asyncio.AbstractEventLoop]:
         loop.close()
 
 
-def run_scenario(module_name: str, class_name: str, scenario: Scenario,
-                 aliases: tuple[str, ...] = (), reference: tuple[str, str] | None = None) -> dict[str, Any]:
+class _NoClass:
+    """The class of a case whose subject is a module's functions."""
+
+
+def run_scenario(module_name: str, class_name: str, scenario: Scenario, aliases: tuple[str, ...] = (),
+                 reference: tuple[str, str] | None = None, given: Given | None = None) -> dict[str, Any]:
     """The trace of `scenario` against `module_name.class_name`: ordered events (requests, sleeps,
     steps with their results), then the planted environment variables the run read.
 
     `aliases`: other module names whose types count as the module under test (the legacy path).
     `reference`: (module, class) of the original class scenarios compute their inputs with
     (default: the class under test itself); a class renamed from it reads as its original name.
+    `given`: the original's results recorded here, or replayed from its run (genmigrate.parity.given).
     """
     probe_ref: list[Probe] = []
     seconds = scenario_seconds()  # read before the planted environment replaces os.environ
@@ -220,13 +249,13 @@ def run_scenario(module_name: str, class_name: str, scenario: Scenario,
             # the scenario's own variables make the module fail at import: that is its behaviour
             return {"scenario": scenario.name, "replies": scenario.mode, "env_read": [],
                     "events": [{"step": "import", "raised": redact(str(exc).replace(module_name, "<module>"))}]}
-        cls = getattr(module, class_name, None)
+        cls = getattr(module, class_name, None) if class_name else _NoClass  # "": the module's functions
         if cls is None:
             raise ModuleImportError(f"{module_name} has no class {class_name}")
         ref_module = import_module(reference[0]) if reference else module
         ref_cls = getattr(ref_module, reference[1]) if reference else cls
-        renames = {class_name: ref_cls.__name__} if ref_cls.__name__ != class_name else {}
-        probe = Probe(module, cls, loop, (module_name, *aliases), ref_cls, ref_module, environ, renames)
+        renames = {class_name: ref_cls.__name__} if class_name and ref_cls.__name__ != class_name else {}
+        probe = Probe(module, cls, loop, (module_name, *aliases), ref_cls, ref_module, environ, renames, given)
         probe_ref.append(probe)
         environ.read.clear()
         timed_out = _run_steps(scenario, probe, seconds)

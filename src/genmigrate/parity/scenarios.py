@@ -107,7 +107,7 @@ def framework_model_type(p: Probe, name: str) -> Any:
     try:
         holder = importlib.import_module("adalflow.core.types").ModelType
     except ImportError:
-        holder = getattr(p.reference_module, "ModelType", None) or p.module.ModelType
+        holder = p.framework("ModelType")
     return getattr(holder, name)
 
 
