@@ -61,6 +61,19 @@ def _is_retry_wrapper(function: Any) -> bool:
     return wrapped and module.partition(".")[0] in RETRY_LIBRARIES
 
 
+def _is_sdk_client(value: Any) -> bool:
+    if isinstance(value, type):
+        return False
+    return callable(getattr(value, "with_options", None)) and all(
+        hasattr(value, name) for name in ("timeout", "max_retries")
+    )
+
+
+def _within(own: Any, timeout: float) -> bool:
+    """The SDK client's own timeout is a number no longer than `timeout`."""
+    return isinstance(own, (int, float)) and own <= timeout
+
+
 class _Adapter(BaseGenerator):
     client: Any
     _bypass_retries = False
@@ -70,6 +83,22 @@ class _Adapter(BaseGenerator):
 
     def leave_retries_to_caller(self) -> None:
         self._bypass_retries = True
+
+    def bound_requests(self, timeout: float | None, retries: bool) -> bool:
+        """Rebinds the SDK clients the legacy instance holds in its attributes (those
+        with `with_options`, `timeout` and `max_retries`, as the openai and anthropic
+        clients have); a client created later by the legacy code is not seen."""
+        found = False
+        for name, sdk in list(getattr(self.client, "__dict__", {}).items()):
+            if not _is_sdk_client(sdk):
+                continue
+            options: dict[str, Any] = {} if retries else {"max_retries": 0}
+            if timeout is not None and not _within(sdk.timeout, timeout):
+                options["timeout"] = timeout
+            if options:
+                setattr(self.client, name, sdk.with_options(**options))
+            found = True
+        return found
 
     def _legacy(self, name: str) -> Callable[..., Any]:
         """The legacy client's method; past its retry decorators when the manager

@@ -93,16 +93,19 @@ def tool_calls_of(message: Any) -> tuple[ToolCall, ...]:
     )
 
 
+_TEXT_PATHS: tuple[tuple[str | int, ...], ...] = (
+    ("choices", 0, "message", "content"),
+    ("output_text",),
+    ("message", "content"),  # Ollama
+    ("output", "message", "content"),  # Bedrock Converse
+    ("content",),  # Anthropic
+)
+
+
 def text_of(raw: Any) -> str:
     """The answer text of a non-streamed response of any supported shape."""
-    candidates = (
-        get(raw, "choices", 0, "message", "content"),
-        get(raw, "output_text"),
-        get(raw, "message", "content"),  # Ollama
-        get(raw, "output", "message", "content"),  # Bedrock Converse
-        get(raw, "content"),  # Anthropic
-    )
-    for value in candidates:
+    for path in _TEXT_PATHS:  # read in turn: the first shape that fits wins
+        value = get(raw, *path)
         if isinstance(value, str):
             return value
         if isinstance(value, (list, tuple)):
@@ -110,14 +113,18 @@ def text_of(raw: Any) -> str:
     return ""
 
 
+_FINISH_PATHS: tuple[tuple[str | int, ...], ...] = (
+    ("choices", 0, "finish_reason"),
+    ("stop_reason",),
+    ("stopReason",),
+    ("done_reason",),
+    ("status",),
+)
+
+
 def finish_reason_of(raw: Any) -> str | None:
-    for value in (
-        get(raw, "choices", 0, "finish_reason"),
-        get(raw, "stop_reason"),
-        get(raw, "stopReason"),
-        get(raw, "done_reason"),
-        get(raw, "status"),
-    ):
+    for path in _FINISH_PATHS:
+        value = get(raw, *path)
         if isinstance(value, str):
             return value
     return None

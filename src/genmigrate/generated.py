@@ -44,6 +44,7 @@ PACKAGE_FILES: dict[str, str] = {
     "_redis_cache.py": "_redis_cache.py.j2",
     "_registry.py": "_registry.py.j2",
     "_resilience.py": "_resilience.py.j2",
+    "_routing.py": "_routing.py.j2",
     "_settings.py": "_settings.py.j2",
     "_shapes.py": "_shapes.py.j2",
     "_stats.py": "_stats.py.j2",
