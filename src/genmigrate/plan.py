@@ -359,7 +359,9 @@ def _common_import_root(clients: list[ClientModule], existing: tuple[ModuleMove,
     roots |= {_module_dir(m.target_module, m.target_path) for m in existing}
     if len(roots) > 1:
         first = sorted(clients, key=lambda c: c.path)[0]
-        raise PlanError(f"{first.path}:1: client modules live under several import roots: {', '.join(sorted(roots))}")
+        listed = ", ".join(sorted(roots))
+        raise PlanError(f"{first.path}:1: client modules live under several import roots: {listed}; "
+                        "migrate one project at a time (give its folder as PATH)")
     return roots.pop() if roots else ""
 
 
