@@ -8,6 +8,7 @@ import asyncio
 import importlib
 from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -76,3 +77,13 @@ def test_what_each_offers_works_sync_and_async(gen: SimpleNamespace) -> None:
     assert asyncio.run(m.agenerate("hi", provider="chatter")).text == "chat: hi"
     assert m.embed(["ab", "c"], provider="embedder").vectors == ((2.0,), (1.0,))
     assert [m.get(p).client.calls for p in ("streamer", "chatter", "embedder")] == [2, 2, 1]
+
+
+@pytest.mark.parametrize("provider", sorted(EXPECTED))
+def test_a_refusal_comes_before_the_legacy_client_is_built(gen: SimpleNamespace, provider: str) -> None:
+    m = gen.generator_manager.GeneratorManager(entry_points=False, use_keyring=False)
+    legacy = m.providers.load(provider).legacy_class
+    with mock.patch.object(legacy, "__init__", side_effect=AssertionError("built")):
+        for operation in EXPECTED[provider][2]:  # a missing SDK or key would fail here otherwise
+            with pytest.raises(gen.base.UnsupportedOperation):
+                _refused(m, operation, provider)

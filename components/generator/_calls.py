@@ -52,11 +52,11 @@ class CallRunner:
         asleep: Callable[[float], Awaitable[None]],
         clock: Callable[[], float],
         rng: random.Random,
-        generators: Callable[[str], BaseGenerator],
+        generators: Callable[[str, str], BaseGenerator],
         policy: Callable[[BaseGenerator], RetryPolicy],
     ) -> None:
-        """`generators` gives the manager's generator for a provider, `policy` the
-        retry policy for a generator."""
+        """`generators` gives the manager's generator for a provider and operation,
+        `policy` the retry policy for a generator."""
         self.hooks, self.breakers = hooks, breakers
         self._sleep, self._asleep, self._clock, self._rng = sleep, asleep, clock, rng
         self._lock = threading.Lock()
@@ -70,7 +70,7 @@ class CallRunner:
         request: GenerationRequest,
         op: Callable[[BaseGenerator], T],
     ) -> T:
-        generator = self.generators(ctx.provider)
+        generator = self.generators(ctx.provider, ctx.operation)
         return self.run(ctx, request, generator, self.policy(generator), op)
 
     async def aattempts(
@@ -79,7 +79,7 @@ class CallRunner:
         request: GenerationRequest,
         op: Callable[[BaseGenerator], Awaitable[T]],
     ) -> T:
-        generator = self.generators(ctx.provider)
+        generator = self.generators(ctx.provider, ctx.operation)
         return await self.arun(ctx, request, generator, self.policy(generator), op)
 
     def deadline(self, timeout: float | None) -> float | None:

@@ -88,6 +88,14 @@ __all__ = [
 ]
 
 
+# operation -> (the pair of methods, either of which implements it; its capability)
+_OPERATIONS = {
+    "generate": (("generate", "agenerate"), "generate"),
+    "stream": (("stream", "astream"), "streaming"),
+    "embed": (("embed", "aembed"), "embeddings"),
+}
+
+
 class BaseGenerator:
     """The unified interface every provider adapter implements."""
 
@@ -117,6 +125,16 @@ class BaseGenerator:
 
     def _implements(self, name: str) -> bool:
         return getattr(type(self), name) is not getattr(BaseGenerator, name)
+
+    @classmethod
+    def refuse_unsupported(cls, operation: str) -> None:
+        """Raise `UnsupportedOperation` when the class implements neither side of
+        `operation` ("generate", "stream" or "embed"): the manager asks before it
+        builds the legacy client, so a refusal never waits on its SDK or
+        credentials."""
+        names, capability = _OPERATIONS.get(operation, ((), ""))
+        if names and all(getattr(cls, n) is getattr(BaseGenerator, n) for n in names):
+            raise UnsupportedOperation(cls.provider, capability)
 
     def _require(self, name: str, capability: str) -> None:
         if not self._implements(name):

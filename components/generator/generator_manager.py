@@ -162,7 +162,7 @@ class GeneratorManager:
             c.asleep,
             c.clock,
             rng,
-            self.get,
+            self._generator_for,
             self._policy,
         )
         self._pool = InstancePool(self._create)
@@ -192,6 +192,15 @@ class GeneratorManager:
         if not client_kwargs:
             self._shared[provider] = generator
         return generator
+
+    def _generator_for(self, provider: str, operation: str) -> BaseGenerator:
+        """The generator a call goes to; before it is first built, an operation its
+        class does not offer is refused (a built one refuses it itself)."""
+        shared = self._shared.get(provider)
+        if shared is not None:
+            return shared
+        self.providers.load(provider).refuse_unsupported(operation)
+        return self.get(provider)
 
     def _create(self, provider: str, explicit: dict[str, Any]) -> BaseGenerator:
         from ._registry import build_generator
