@@ -445,3 +445,65 @@ def test_langchain_style_chat_models_are_driven_through_the_public_methods_of_th
     assert stdout.splitlines() == ["mistral-small human: hi", "['one ', 'two']"]
     adapter = (root / "langchain_acme/components/generator/providers/mistral_generator.py").read_text()
     assert 'self._legacy("invoke")' in adapter and 'self._legacy("stream")' in adapter
+
+
+# A client defined in a package's __init__.py, with a submodule and a type-only import.
+PACKAGE_CLIENT = {
+    "app/__init__.py": "",
+    "app/providers/__init__.py": "",
+    "app/providers/openai/__init__.py": """\
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openai import OpenAI
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletion
+
+
+class OpenAIProvider:
+    def __init__(self, model: str = "gpt-4o-mini") -> None:
+        self.model = model
+        self._client = OpenAI(api_key="k")
+
+    def chat(self, messages: list[dict[str, str]]) -> str:
+        reply: ChatCompletion = self._client.chat.completions.create(model=self.model, messages=messages)
+        return reply.choices[0].message.content or ""
+""",
+    "app/providers/openai/prompts.py": 'SYSTEM = "be brief"\n',
+    "app/service.py": """\
+from app.providers.openai import OpenAIProvider
+from app.providers.openai.prompts import SYSTEM
+
+
+def answer(question):
+    return OpenAIProvider().chat([{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}])
+""",
+    "tests/test_service.py": """\
+from unittest import mock
+
+from app import service
+
+
+def test_answer():
+    with mock.patch("app.providers.openai.OpenAI") as sdk:
+        sdk.return_value.chat.completions.create.return_value.choices = [mock.Mock(message=mock.Mock(content="hey"))]
+        assert service.answer("q") == "hey"
+""",
+}
+
+
+def test_a_client_in_a_package_init_keeps_the_package_and_its_submodules(tmp_path: Path) -> None:
+    root, stdout = _apply_then_run(tmp_path, PACKAGE_CLIENT, {}, "import app.service; print(app.service.SYSTEM)", "")
+    assert stdout == "be brief\n"
+    shim = (root / "app/providers/openai/__init__.py").read_text()
+    assert "from app.providers.components.generator.providers.openai_generator import" in shim
+    assert "ChatCompletion," not in shim.partition("if TYPE_CHECKING")[0]  # type-only: not re-exported
+    suite = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "tests"]
+    run = subprocess.run(suite, cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    again = subprocess.run(
+        [sys.executable, "-m", "genmigrate", "diff", ".", "--no-parity"], cwd=root, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stdout + again.stderr

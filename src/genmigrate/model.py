@@ -88,6 +88,7 @@ class Statement:
     end_line: int
     kind: str  # import | import-prelude | assign | function | class | main-guard | docstring | side-effect | other
     defines: list[str] = field(default_factory=list)
+    type_only: bool = False  # an `if TYPE_CHECKING:` block: its names do not exist at run time
 
 
 @dataclass

@@ -124,7 +124,7 @@ def _provider_module(
 
 
 def _shim(plan: MigrationPlan, move: ModuleMove, source: SourceText, module: cst.Module) -> bytes:
-    if plan.shim == "alias":
+    if plan.shim_of(move) == "alias":
         shim = alias_shim_module(module, move.target_module, move.source_path)
     else:
         shim = reexport_module(module, move.target_module, move.moved_names)
