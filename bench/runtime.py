@@ -194,8 +194,13 @@ def templates_of(revision: str, folder: Path) -> Iterator[None]:
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
-    environment = functools.partial(generated._environment, str(folder / "templates/generator"))
-    with mock.patch.object(generated, "_environment", environment):
+    templates = folder / "templates/generator"
+    environment = functools.partial(generated._environment, str(templates))
+    files = {k: v for k, v in generated.PACKAGE_FILES.items() if (templates / v).is_file()}
+    with (
+        mock.patch.object(generated, "_environment", environment),
+        mock.patch.object(generated, "PACKAGE_FILES", files),  # the files `revision` had
+    ):
         yield
 
 
