@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ._errors import DeadlineExceededError
 from ._hooks import CallContext, Hooks
 from ._models import ModelRegistry
 from ._types import GenerationRequest
+
+if TYPE_CHECKING:
+    from ._config import ManagerConfig
 
 T = TypeVar("T")
 
@@ -60,6 +63,25 @@ class Router:
         self._providers = providers
         self._fallbacks = dict(fallbacks)
         self._fallback_on = fallback_on
+
+    @classmethod
+    def configured(
+        cls,
+        config: ManagerConfig,
+        models: ModelRegistry,
+        hooks: Hooks,
+        providers: Mapping[str, str],
+    ) -> Router:
+        """The router of a manager built from `config`."""
+        from ._resilience import DEFAULT_FALLBACK_ON
+
+        fallbacks = {
+            k: tuple(Route.parse(r) for r in v)
+            for k, v in (config.fallbacks or {}).items()
+        }
+        on = config.fallback_on
+        on = on if on is not None else DEFAULT_FALLBACK_ON
+        return cls(models, config.default_provider, fallbacks, on, hooks, providers)
 
     def routes(self, provider: str | None, model: str | None) -> tuple[Route, ...]:
         """The caller's `provider=`, else `default_provider`, else the model table's."""
@@ -112,6 +134,15 @@ class Router:
         if model == request.model and api == request.api:
             return request
         return replace(request, model=model, api=api)
+
+    def embedding(
+        self, provider: str | None, model: str | None, deadline: float | None
+    ) -> tuple[CallContext, GenerationRequest]:
+        """An embed call: its provider's embedding family, never a fallback."""
+        route = self.routes(provider, model)[0]
+        request = self.prepare(GenerationRequest(messages=(), model=model), route)
+        embedder = self.embedder(route.provider)
+        return CallContext("embed", embedder, request.model, deadline=deadline), request
 
     def context(
         self, call: Call, route: Route, deadline: float | None

@@ -111,14 +111,8 @@ class GeneratorManager:
         from ._hooks import Hooks
         from ._models import DEFAULT_MODELS, ModelRegistry
         from ._registry import InstancePool, ProviderRegistry
-        from ._resilience import (
-            DEFAULT_FALLBACK_ON,
-            DEFAULT_RETRY,
-            NO_RETRY,
-            BreakerBoard,
-            BreakerSettings,
-        )
-        from ._routing import Route, Router
+        from ._resilience import DEFAULT_RETRY, NO_RETRY, BreakerBoard, BreakerSettings
+        from ._routing import Router
         from ._settings import load_config_file
 
         c = replace(config or ManagerConfig(), **options)
@@ -140,17 +134,7 @@ class GeneratorManager:
         # docstring)
         self._retry = c.retry if c.retry is not None else DEFAULT_RETRY
         self._retry_legacy = c.retry if c.retry is not None else NO_RETRY
-        self._router = Router(
-            self.models,
-            c.default_provider,
-            {
-                k: tuple(Route.parse(r) for r in v)
-                for k, v in (c.fallbacks or {}).items()
-            },
-            c.fallback_on if c.fallback_on is not None else DEFAULT_FALLBACK_ON,
-            self.hooks,
-            PROVIDERS,
-        )
+        self._router = Router.configured(c, self.models, self.hooks, PROVIDERS)
         self._breakers = BreakerBoard(
             c.breaker or BreakerSettings(), c.clock, self._breaker_changed
         )
@@ -176,8 +160,7 @@ class GeneratorManager:
             f"GeneratorManager(providers={self.providers.names()}, settings={masked})"
         )
 
-    # -- registry and factory
-    # -------------------------------------------------------------
+    # -- registry and factory --------------------------------------------------------
 
     def register(self, name: str, target: str | type[BaseGenerator]) -> None:
         self.providers.register(name, target)
@@ -242,21 +225,9 @@ class GeneratorManager:
         """Probe `provider` with the cheapest call its legacy client offers (such as
         listing models): `{"provider", "ok", "probe", "seconds", "error"}`, also sent
         to the `health` hooks. `ok` is None when the client offers no probe."""
-        import time
+        from ._hooks import health_report
 
-        from ._errors import classify
-        from ._hooks import CallContext
-
-        started = time.perf_counter()
-        report: dict[str, Any] = {"provider": provider, "ok": None, "probe": None}
-        try:
-            probe = self.get(provider).health()
-            report.update(probe=probe, ok=None if probe is None else True, error=None)
-        except Exception as exc:
-            report.update(ok=False, error=classify(exc, provider))
-        report["seconds"] = time.perf_counter() - started
-        self.hooks.emit("health", CallContext("health", provider, None), report)
-        return report
+        return health_report(provider, lambda: self.get(provider).health(), self.hooks)
 
     def stats(self) -> dict[str, dict[str, float]]:
         """Attempts, errors and latency (seconds) per "provider:model", as plain
@@ -373,7 +344,7 @@ class GeneratorManager:
         timeout: float | None = None,
     ) -> EmbeddingResult:
         """Retried but never sent to a fallback: vectors of two providers differ."""
-        ctx, request = self._embedding_call(provider, model, timeout)
+        ctx, request = self._router.embedding(provider, model, self._deadline(timeout))
         return self._runner.attempts(ctx, request, lambda g: g.embed(texts, ctx.model))
 
     async def aembed(
@@ -384,7 +355,7 @@ class GeneratorManager:
         model: str | None = None,
         timeout: float | None = None,
     ) -> EmbeddingResult:
-        ctx, request = self._embedding_call(provider, model, timeout)
+        ctx, request = self._router.embedding(provider, model, self._deadline(timeout))
         return await self._runner.aattempts(
             ctx, request, lambda g: g.aembed(texts, ctx.model)
         )
@@ -413,20 +384,6 @@ class GeneratorManager:
         return self._runner.attempts(
             ctx, GenerationRequest(messages=()), lambda g: g.batch(prepared)
         )
-
-    def _embedding_call(
-        self, provider: str | None, model: str | None, timeout: float | None
-    ) -> tuple[CallContext, GenerationRequest]:
-        from ._hooks import CallContext
-        from .base import GenerationRequest
-
-        route = self._router.routes(provider, model)[0]
-        empty = GenerationRequest(messages=(), model=model)
-        request = self._router.prepare(empty, route)
-        embedder, deadline = self._router.embedder(route.provider), self._deadline(
-            timeout
-        )
-        return CallContext("embed", embedder, request.model, deadline=deadline), request
 
     # -- deadlines and attempts -----------------------------------------------------
 
