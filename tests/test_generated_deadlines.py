@@ -176,3 +176,8 @@ def test_a_silent_server_costs_one_deadline_without_a_worker_thread_when_the_man
     assert m._runner._workers is None  # called on the caller's thread, bounded by the SDK
     assert "retry" not in rec.names()  # no retry wait fits in what is left
     assert len(servers.openai.requests) == 0
+    shorter = _silent_manager(migrated_app, servers, rec, monkeypatch, silent, retry=retry)
+    started = time.monotonic()
+    with pytest.raises(migrated_app.base.DeadlineExceededError):  # SDK bound 120 s: a thread
+        shorter.generate("hi", provider="azure", model="gpt-4o", timeout=0.4)
+    assert time.monotonic() - started < 2.0 and shorter._runner._workers is not None
