@@ -25,11 +25,24 @@ def get(obj: Any, *path: str | int) -> Any:
                 if isinstance(obj, (list, tuple)) and len(obj) > step
                 else None
             )
-        elif isinstance(obj, Mapping):
+        elif _is_mapping(obj):
             obj = obj.get(step)
         else:
             obj = getattr(obj, step, None)
     return obj
+
+
+_MAPPING_TYPES: dict[type, bool] = {dict: True}
+
+
+def _is_mapping(obj: Any) -> bool:
+    """`isinstance(obj, Mapping)`, remembered per type: responses are read field by
+    field, and an ABC check on an SDK object costs more than the read."""
+    kind = type(obj)
+    known = _MAPPING_TYPES.get(kind)
+    if known is None:
+        known = _MAPPING_TYPES[kind] = isinstance(obj, Mapping)
+    return known
 
 
 def _int(value: Any) -> int:
