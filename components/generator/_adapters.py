@@ -8,6 +8,7 @@ operations its legacy class really has; everything else stays `UnsupportedOperat
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
@@ -49,11 +50,18 @@ RETRY_LIBRARIES = frozenset({"backoff", "tenacity", "retrying"})
 def without_retry_decorators(method: Callable[..., Any]) -> Callable[..., Any]:
     """`method` past the retry decorators wrapped around it (outermost first, via the
     `__wrapped__` that functools.wraps leaves); other decorators are kept."""
-    function: Any = getattr(method, "__func__", method)
-    while _is_retry_wrapper(function):
-        function = function.__wrapped__
+    decorated: Any = getattr(method, "__func__", method)
+    function = _UNWRAPPED.get(decorated)
+    if function is None:  # read once per function: every call asks
+        function = decorated
+        while _is_retry_wrapper(function):
+            function = function.__wrapped__
+        _UNWRAPPED[decorated] = function
     owner = getattr(method, "__self__", None)
     return MethodType(function, owner) if owner is not None else function
+
+
+_UNWRAPPED: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def _is_retry_wrapper(function: Any) -> bool:

@@ -123,17 +123,15 @@ class Router:
         the request does not; a fallback provider is not sent the first one's model.
         """
         model = route.model if route.model is not None else request.model
-        if route.model is None and request.model is not None:
-            info = self.models.resolve(request.model)
-            known_elsewhere = info is not None and info.provider != route.provider
-            model = None if known_elsewhere else request.model
         info = self.models.resolve(model)
+        if route.model is None and info is not None and info.provider != route.provider:
+            model = info = None  # known as another provider's model
         own = info is not None and info.provider == route.provider
         model = info.name if own and info else model
         api = request.api or (info.api if info is not None else None)
         if model == request.model and api == request.api:
             return request
-        return replace(request, model=model, api=api)
+        return request.routed(model, api)
 
     def embedding(
         self, provider: str | None, model: str | None, deadline: float | None
