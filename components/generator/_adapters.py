@@ -8,7 +8,6 @@ operations its legacy class really has; everything else stays `UnsupportedOperat
 from __future__ import annotations
 
 import inspect
-import weakref
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
@@ -18,11 +17,11 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass, replace
-from types import MethodType
 from typing import Any, ClassVar, Literal
 
 from ._bridge import iterate_async
 from ._errors import UnsupportedOperation, error_from_message, mapped_errors
+from ._legacy import bind_sdk_clients, without_retry_decorators
 from ._models import convert_messages, to_chat_messages
 from ._shapes import (
     StreamReader,
@@ -42,45 +41,6 @@ from ._types import (
     StreamChunk,
 )
 from .base import BaseGenerator
-
-# Libraries whose retry decorators the manager steps past when it owns retrying.
-RETRY_LIBRARIES = frozenset({"backoff", "tenacity", "retrying"})
-
-
-def without_retry_decorators(method: Callable[..., Any]) -> Callable[..., Any]:
-    """`method` past the retry decorators wrapped around it (outermost first, via the
-    `__wrapped__` that functools.wraps leaves); other decorators are kept."""
-    decorated: Any = getattr(method, "__func__", method)
-    function = _UNWRAPPED.get(decorated)
-    if function is None:  # read once per function: every call asks
-        function = decorated
-        while _is_retry_wrapper(function):
-            function = function.__wrapped__
-        _UNWRAPPED[decorated] = function
-    owner = getattr(method, "__self__", None)
-    return MethodType(function, owner) if owner is not None else function
-
-
-_UNWRAPPED: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-def _is_retry_wrapper(function: Any) -> bool:
-    module = str(getattr(function, "__globals__", {}).get("__name__", ""))
-    wrapped = hasattr(function, "__wrapped__")
-    return wrapped and module.partition(".")[0] in RETRY_LIBRARIES
-
-
-def _is_sdk_client(value: Any) -> bool:
-    if isinstance(value, type):
-        return False
-    return callable(getattr(value, "with_options", None)) and all(
-        hasattr(value, name) for name in ("timeout", "max_retries")
-    )
-
-
-def _within(own: Any, timeout: float) -> bool:
-    """The SDK client's own timeout is a number no longer than `timeout`."""
-    return isinstance(own, (int, float)) and own <= timeout
 
 
 def entered(
@@ -134,20 +94,8 @@ class _Adapter(BaseGenerator):
         self._bypass_retries = True
 
     def bound_requests(self, timeout: float | None, retries: bool) -> bool:
-        """Rebinds the SDK clients the legacy instance holds in its attributes (those
-        with `with_options`, `timeout` and `max_retries`, as the openai and anthropic
-        clients have); a client created later by the legacy code is not seen."""
-        found = False
-        for name, sdk in list(getattr(self.client, "__dict__", {}).items()):
-            if not _is_sdk_client(sdk):
-                continue
-            options: dict[str, Any] = {} if retries else {"max_retries": 0}
-            if timeout is not None and not _within(sdk.timeout, timeout):
-                options["timeout"] = timeout
-            if options:
-                setattr(self.client, name, sdk.with_options(**options))
-            found = True
-        return found
+        """Through the SDK clients the legacy instance holds (`_legacy`)."""
+        return bind_sdk_clients(self.client, timeout, retries)
 
     def _legacy(self, name: str) -> Callable[..., Any]:
         """The legacy client's method; past its retry decorators when the manager

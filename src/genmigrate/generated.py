@@ -40,6 +40,7 @@ PACKAGE_FILES: dict[str, str] = {
     "_config.py": "_config.py.j2",
     "_errors.py": "_errors.py.j2",
     "_hooks.py": "_hooks.py.j2",
+    "_legacy.py": "_legacy.py.j2",
     "_models.py": "_models.py.j2",
     "_redis_cache.py": "_redis_cache.py.j2",
     "_registry.py": "_registry.py.j2",
