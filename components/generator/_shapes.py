@@ -15,7 +15,8 @@ from ._types import StreamChunk, ToolCall, ToolCallDelta, Usage
 
 def get(obj: Any, *path: str | int) -> Any:
     """`get(x, "choices", 0, "delta")`: attribute or key lookup; None when any step is
-    missing."""
+    missing. Runs a dozen times per response: whether a type is a Mapping is looked up
+    once per type (an ABC check on an SDK object costs more than the read)."""
     for step in path:
         if obj is None:
             return None
@@ -25,24 +26,15 @@ def get(obj: Any, *path: str | int) -> Any:
                 if isinstance(obj, (list, tuple)) and len(obj) > step
                 else None
             )
-        elif _is_mapping(obj):
-            obj = obj.get(step)
-        else:
-            obj = getattr(obj, step, None)
+            continue
+        mapping = _MAPPING_TYPES.get(type(obj))
+        if mapping is None:
+            mapping = _MAPPING_TYPES[type(obj)] = isinstance(obj, Mapping)
+        obj = obj.get(step) if mapping else getattr(obj, step, None)
     return obj
 
 
 _MAPPING_TYPES: dict[type, bool] = {dict: True}
-
-
-def _is_mapping(obj: Any) -> bool:
-    """`isinstance(obj, Mapping)`, remembered per type: responses are read field by
-    field, and an ABC check on an SDK object costs more than the read."""
-    kind = type(obj)
-    known = _MAPPING_TYPES.get(kind)
-    if known is None:
-        known = _MAPPING_TYPES[kind] = isinstance(obj, Mapping)
-    return known
 
 
 def _int(value: Any) -> int:
