@@ -19,6 +19,35 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "framework_pkg" / "
 FIXTURE_TESTS = "18 passed"  # the fixture's own suite, as written
 
 
+# The migrated layer, offline: each provider's capabilities; embed refused by every provider that
+# does not embed, before its legacy client is built (no SDK, key or connection needed); routing by
+# default provider and by an explicit one.
+_LAYER = """
+import socket
+from unittest import mock
+from fwpkg.components.generator.base import UnsupportedOperation
+from fwpkg.components.generator.generator_manager import GeneratorManager
+from fwpkg.components.generator.providers import PROVIDERS
+m = GeneratorManager(default_provider="groq")
+out = [m.capabilities() == m.capabilities("groq") != m.capabilities("openai", model="gpt-4o")]
+with mock.patch.object(socket.socket, "connect", side_effect=AssertionError("connected")):
+    for name in sorted(PROVIDERS):
+        caps = m.capabilities(name)
+        out.append(f"{name}:{int(caps.streaming)}{int(caps.async_)}{int(caps.embeddings)}")
+        if not caps.embeddings:
+            try:
+                m.embed(["x"], provider=name)
+            except UnsupportedOperation as exc:
+                out.append(f"refused:{exc.provider}")
+print(" ".join(map(str, out)))
+"""
+LAYER = (
+    "True anthropic:100 refused:anthropic azure:100 refused:azure bedrock:100 refused:bedrock cohere:101"
+    " dashscope:101 google:100 refused:google groq:100 refused:groq litellm:100 refused:litellm mistral:100"
+    " refused:mistral ollama:101 openai:111 together:100 refused:together"
+)
+
+
 def _suite(root: Path) -> str:
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], cwd=root, capture_output=True,
                           text=True)
@@ -50,4 +79,6 @@ def test_framework_pkg_scan_diff_apply(tmp_path: Path, monkeypatch: pytest.Monke
     assert "generator.providers.ollama_generator.OllamaClient" in registry  # the lazy registry follows the move
 
     assert _suite(root) == FIXTURE_TESTS
+    layer = subprocess.run([sys.executable, "-c", _LAYER], cwd=root, capture_output=True, text=True)
+    assert layer.returncode == 0 and layer.stdout.split() == LAYER.split(), layer.stdout + layer.stderr[-2000:]
     assert genmigrate("diff", ".", "--no-parity", cwd=root).returncode == 0

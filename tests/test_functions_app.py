@@ -44,6 +44,29 @@ with mock.patch("requests.post") as post:
 """
 
 
+# The embedder-only and a chat-only client: capabilities, and refusals with no connection made.
+_HONEST_CAPABILITIES = """
+from unittest import mock
+from chatapp.components.generator.base import UnsupportedOperation
+from chatapp.components.generator.generator_manager import GeneratorManager
+m = GeneratorManager()
+out = []
+for provider, refused in (("ollama", ("generate", "stream")), ("compat_openai", ("stream", "embed"))):
+    caps = m.capabilities(provider)
+    out.append(f"{provider}:{int(caps.streaming)}{int(caps.embeddings)}")
+    calls = {"generate": lambda: m.generate("hi", provider=provider),
+             "stream": lambda: list(m.stream("hi", provider=provider)),
+             "embed": lambda: m.embed(["hi"], provider=provider)}
+    with mock.patch("socket.socket.connect", side_effect=AssertionError("connected")):
+        for operation in refused:
+            try:
+                calls[operation]()
+            except UnsupportedOperation as exc:
+                out.append(f"{operation}:{exc.provider}")
+print(" ".join(out))
+"""
+
+
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # The diff holds the latin-1 file's bytes as they are.
     return subprocess.run([sys.executable, "-m", "genmigrate", *args], cwd=root, capture_output=True, text=True,
@@ -84,6 +107,9 @@ def test_diff_apply_then_nothing_to_do_and_the_apps_tests_keep_their_count(tmp_p
     assert _app_tests(root) == before == "12 passed"
     layer = subprocess.run([sys.executable, "-c", _CALL_THE_FUNCTIONS_ADAPTER], cwd=root, capture_output=True, text=True)
     assert layer.returncode == 0 and layer.stdout.split() == ["generate", "embed", "bonjour", "2"], layer.stderr
+    honest = subprocess.run([sys.executable, "-c", _HONEST_CAPABILITIES], cwd=root, capture_output=True, text=True)
+    expected = "ollama:01 generate:ollama stream:ollama compat_openai:00 stream:compat_openai embed:compat_openai"
+    assert honest.returncode == 0 and honest.stdout.split() == expected.split(), honest.stderr[-2000:]
     git(root, "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "migrated")
     again = _cli(root, "diff", ".", "--no-parity")

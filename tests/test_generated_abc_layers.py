@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from servers.harness import Recorder, build_manager, servers
+from servers.http import Reply
 
 from genmigrate.config import Config
 from genmigrate.engine import plan_and_render
@@ -163,3 +164,51 @@ def test_embed_by_provider_name_goes_to_the_embedding_family(layer: SimpleNamesp
     assert m.embed(["abc"], provider="ollama").provider == "ollama_embedder"
     assert m.generate("hi", provider="ollama").provider == "ollama"
     assert servers.ollama.hits("/api/embed")[0].json()["input"] == "abc"
+
+
+def test_sync_and_async_streams_yield_the_same_chunks(layer: SimpleNamespace, servers: SimpleNamespace) -> None:
+    m = _manager(layer, servers)
+
+    async def collect(name: str) -> list[Any]:
+        return [(c.delta, c.finish_reason) async for c in m.astream("a b c", provider=name)]
+
+    for legacy, name in _by_legacy(layer).items():
+        if legacy in EMBEDDERS or not LLM_OPERATIONS[legacy][1]:
+            continue
+        sync = [(c.delta, c.finish_reason) for c in m.stream("a b c", provider=name)]
+        assert sync and asyncio.run(collect(name)) == sync, legacy
+
+
+def test_refusals_send_no_request(layer: SimpleNamespace, servers: SimpleNamespace) -> None:
+    m = _manager(layer, servers)
+    by_legacy = _by_legacy(layer)
+    with pytest.raises(layer.base.UnsupportedOperation):  # chat-only: no stream
+        list(m.stream("a b", provider=by_legacy["DeepSeekLLM"]))
+    for legacy in EMBEDDERS:  # embedder-only: no generation
+        with pytest.raises(layer.base.UnsupportedOperation):
+            m.generate("hi", provider=by_legacy[legacy])
+    assert not m.capabilities(by_legacy["DeepSeekLLM"]).streaming
+    sent = servers.openai.requests + servers.anthropic.requests + servers.bedrock.requests + servers.ollama.requests
+    assert sent == []
+
+
+def test_default_provider_explicit_provider_and_fallback_on_the_abc_layer(
+    layer: SimpleNamespace, servers: SimpleNamespace
+) -> None:
+    by_legacy = _by_legacy(layer)
+    deepseek, anthropic = by_legacy["DeepSeekLLM"], by_legacy["AnthropicLLM"]
+    settings = {name: {"config": _config(cls.legacy_class.__name__, servers)} for name, cls in layer.adapters.items()}
+    rec = Recorder()
+    m = layer.manager.GeneratorManager(
+        default_provider=deepseek, settings=settings, environ={}, fallbacks={deepseek: [anthropic]},
+        retry=layer.manager.NO_RETRY, sleep=rec.sleep,
+    )
+    rec.attach(m.hooks)
+    assert m.generate("to the default", model="gpt-4o").provider == deepseek  # the table does not redirect
+    assert m.generate("named", provider=anthropic).provider == anthropic
+    before = len(servers.openai.hits("/v1/chat"))
+    servers.openai.queue("/v1/chat", *[Reply.json({"error": {"message": "down"}}, 503)] * 3)
+    result = m.generate("falls back")
+    assert result.provider == anthropic and result.text.strip() == "echo: falls back"
+    assert len(servers.openai.hits("/v1/chat")) - before == 1  # the manager owns retrying: SDK retries off
+    assert rec.names().count("fallback") == 1

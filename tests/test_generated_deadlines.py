@@ -138,10 +138,46 @@ def test_the_deadline_reaches_constructors_that_take_a_timeout(
     migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     m = fixture_manager(migrated_app, servers, rec, monkeypatch, timeout=42.0)
-    bedrock = m.get("bedrock")
-    assert bedrock.client.timeout == 42.0 and bedrock.request_timeout == 42.0
-    azure = m.get("azure")  # its constructor takes no timeout: bounded from a thread
-    assert azure.request_timeout is None
+    bedrock = m.get("bedrock")  # @backoff stays its retry layer: bounded from a thread
+    assert bedrock.client.timeout == 42.0 and bedrock.request_timeout is None
     assert m.config.timeout == 42.0
     default = fixture_manager(migrated_app, servers, rec, monkeypatch)
     assert default.config.timeout == migrated_app.generator_manager.ManagerConfig().timeout == 120.0
+    retry = migrated_app._resilience.RetryPolicy()
+    owned = fixture_manager(migrated_app, servers, rec, monkeypatch, timeout=42.0, retry=retry)
+    bedrock = owned.get("bedrock")  # the manager retries: one attempt bounds itself
+    assert bedrock.client.timeout == 42.0 and bedrock.request_timeout == 42.0
+
+
+def test_sdk_clients_the_legacy_client_holds_get_the_deadline_and_no_retries(
+    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # AzureAIClient's constructor takes no timeout; it builds AzureOpenAI(timeout=90.0)
+    retry = migrated_app._resilience.RetryPolicy()
+    owned = fixture_manager(migrated_app, servers, rec, monkeypatch, timeout=42.0, retry=retry)
+    sdk = owned.get("azure").client.sync_client
+    assert (sdk.timeout, sdk.max_retries) == (42.0, 0)
+    assert owned.get("azure").request_timeout == 42.0
+    kept = fixture_manager(migrated_app, servers, rec, monkeypatch, timeout=300.0)
+    sdk = kept.get("azure").client.sync_client  # its own 90 s is shorter; @backoff retries
+    assert sdk.timeout == 90.0 and kept.get("azure").request_timeout is None
+
+
+def test_a_silent_server_costs_one_deadline_without_a_worker_thread_when_the_manager_retries(
+    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch, silent: str
+) -> None:
+    retry = migrated_app._resilience.RetryPolicy(max_attempts=3)
+    m = _silent_manager(migrated_app, servers, rec, monkeypatch, silent, retry=retry, timeout=0.4)
+    m.get("azure")  # built beforehand: building it on the call would eat into the deadline
+    started = time.monotonic()
+    with pytest.raises(migrated_app.base.DeadlineExceededError):
+        m.generate("hi", provider="azure", model="gpt-4o")
+    assert time.monotonic() - started < 2.0
+    assert m._runner._workers is None  # called on the caller's thread, bounded by the SDK
+    assert "retry" not in rec.names()  # no retry wait fits in what is left
+    assert len(servers.openai.requests) == 0
+    shorter = _silent_manager(migrated_app, servers, rec, monkeypatch, silent, retry=retry)
+    started = time.monotonic()
+    with pytest.raises(migrated_app.base.DeadlineExceededError):  # SDK bound 120 s: a thread
+        shorter.generate("hi", provider="azure", model="gpt-4o", timeout=0.4)
+    assert time.monotonic() - started < 2.0 and shorter._runner._workers is not None

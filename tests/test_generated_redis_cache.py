@@ -3,6 +3,7 @@ cached generations, entries expire through Redis, and a stopped Redis is only a 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -206,3 +207,42 @@ def test_managers_with_different_default_providers_do_not_share_an_entry(
     assert openai.generate("which one", model="qwen3:1.7b").provider == "openai"
     assert ollama.generate("which one", model="qwen3:1.7b").provider == "ollama"
     assert ollama_cache.hits == 0 and len(servers.ollama.hits("/api/chat")) == 1
+
+
+class _NoSyncRedis:
+    """Stands in for the sync client: any use of it on the async path fails the test."""
+
+    def get(self, name: str) -> Any:
+        raise AssertionError(f"sync GET {name} on the async path")
+
+    def set(self, name: str, value: str, *, px: int) -> Any:
+        raise AssertionError(f"sync SET {name} on the async path")
+
+
+def test_agenerate_reads_and_writes_through_redis_asyncio_on_each_event_loop(
+    migrated_app: Any, servers: Any, monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    cache = migrated_app.generator_manager.RedisCache(redis_url, ttl=60, prefix="t-async:")
+    cache._client = _NoSyncRedis()
+    m = fixture_manager(migrated_app, servers, Recorder(), monkeypatch, cache=cache)
+    first = asyncio.run(m.agenerate("async and shared", model="gpt-4o"))  # a miss, then SET
+    again = asyncio.run(m.agenerate("async and shared", model="gpt-4o"))  # another loop: a hit
+    assert first.text == again.text == "echo: async and shared" and again.raw is None
+    assert (cache.hits, cache.misses, cache.errors) == (1, 1, 0)
+    assert len(servers.openai.hits("/v1/chat")) == 1
+    (name,) = redis.Redis.from_url(redis_url).keys("t-async:*")
+    assert json.loads(redis.Redis.from_url(redis_url).get(name))["text"] == first.text
+
+
+def test_a_stopped_redis_is_a_miss_on_the_async_path_too(
+    migrated_app: Any,
+    servers: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    start_redis: Callable[[], tuple[subprocess.Popen[bytes], str]],
+) -> None:
+    proc, url = start_redis()
+    cache = migrated_app.generator_manager.RedisCache(url, prefix="t-adown:", timeout=0.5)
+    m = fixture_manager(migrated_app, servers, Recorder(), monkeypatch, cache=cache)
+    _stop(proc)
+    assert asyncio.run(m.agenerate("down", model="gpt-4o")).text == "echo: down"
+    assert cache.errors == 2 and cache.hits == 0  # the read and the write

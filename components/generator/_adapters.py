@@ -17,11 +17,11 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass, replace
-from types import MethodType
 from typing import Any, ClassVar, Literal
 
 from ._bridge import iterate_async
 from ._errors import UnsupportedOperation, error_from_message, mapped_errors
+from ._legacy import bind_sdk_clients, without_retry_decorators
 from ._models import convert_messages, to_chat_messages
 from ._shapes import (
     StreamReader,
@@ -41,25 +41,6 @@ from ._types import (
     StreamChunk,
 )
 from .base import BaseGenerator
-
-# Libraries whose retry decorators the manager steps past when it owns retrying.
-RETRY_LIBRARIES = frozenset({"backoff", "tenacity", "retrying"})
-
-
-def without_retry_decorators(method: Callable[..., Any]) -> Callable[..., Any]:
-    """`method` past the retry decorators wrapped around it (outermost first, via the
-    `__wrapped__` that functools.wraps leaves); other decorators are kept."""
-    function: Any = getattr(method, "__func__", method)
-    while _is_retry_wrapper(function):
-        function = function.__wrapped__
-    owner = getattr(method, "__self__", None)
-    return MethodType(function, owner) if owner is not None else function
-
-
-def _is_retry_wrapper(function: Any) -> bool:
-    module = str(getattr(function, "__globals__", {}).get("__name__", ""))
-    wrapped = hasattr(function, "__wrapped__")
-    return wrapped and module.partition(".")[0] in RETRY_LIBRARIES
 
 
 def entered(
@@ -111,6 +92,10 @@ class _Adapter(BaseGenerator):
 
     def leave_retries_to_caller(self) -> None:
         self._bypass_retries = True
+
+    def bound_requests(self, timeout: float | None, retries: bool) -> bool:
+        """Through the SDK clients the legacy instance holds (`_legacy`)."""
+        return bind_sdk_clients(self.client, timeout, retries)
 
     def _legacy(self, name: str) -> Callable[..., Any]:
         """The legacy client's method; past its retry decorators when the manager

@@ -3,7 +3,10 @@
 
 `CacheBackend` is what the manager needs from a cache; `ResponseCache` (in-process,
 TTL and LRU) is the default one; any object with the same `get` and `put` can replace
-it, for instance `RedisCache` (`_redis_cache.py`), which processes share.
+it, for instance `RedisCache` (`_redis_cache.py`), which processes share. A backend
+that also has `aget` and `aput` (coroutines, as `RedisCache` has) is awaited on the
+async paths; otherwise they call `get` and `put`. `CachedCalls` is the wrapper the
+manager puts around a generation when a cache is configured.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Hashable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from ._types import GenerationRequest, GenerationResult
 
 V = TypeVar("V")
 
@@ -63,3 +69,51 @@ class ResponseCache(Generic[V]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+
+class CachedCalls:
+    """Serves a generation from the cache, else computes and stores it. Keys are
+    `(provider, request digest)`; with no `provider=` the manager's default provider
+    is part of the key, since a shared cache (`RedisCache`) may serve managers with
+    different defaults."""
+
+    def __init__(
+        self, backend: CacheBackend[GenerationResult], default: str | None
+    ) -> None:
+        self.backend, self._default = backend, default
+
+    def key(self, provider: str | None, request: GenerationRequest) -> tuple[str, str]:
+        return (provider or self._default or "", request.cache_key())
+
+    def through(
+        self,
+        provider: str | None,
+        request: GenerationRequest,
+        compute: Callable[[], GenerationResult],
+    ) -> GenerationResult:
+        key = self.key(provider, request)
+        cached = self.backend.get(key)
+        if cached is not None:
+            return cached
+        result = compute()
+        self.backend.put(key, result)
+        return result
+
+    async def athrough(
+        self,
+        provider: str | None,
+        request: GenerationRequest,
+        compute: Callable[[], Awaitable[GenerationResult]],
+    ) -> GenerationResult:
+        key = self.key(provider, request)
+        aget: Any = getattr(self.backend, "aget", None)
+        cached = await aget(key) if aget is not None else self.backend.get(key)
+        if cached is not None:
+            return cached
+        result = await compute()
+        aput: Any = getattr(self.backend, "aput", None)
+        if aput is not None:
+            await aput(key, result)
+        else:
+            self.backend.put(key, result)
+        return result

@@ -5,10 +5,17 @@ deadline -> circuit breaker -> request hook -> the legacy call (bounded by the d
 -> on failure: classify, breaker, error hook, then retry (waiting at most until the
 deadline) or raise.
 
-The deadline is fixed when the call starts and shared by its retries and fallbacks. A
-legacy client whose constructor took `timeout` bounds each request itself; any other
-sync call runs on a worker thread the caller stops waiting for at the deadline (the
-thread finishes in the background); async calls are cancelled at the deadline.
+The deadline is fixed when the call starts and shared by its retries and fallbacks.
+When the manager owns retrying and the legacy client bounds each request itself (its
+constructor took `timeout`, or it holds SDK clients the manager rebound with
+`with_options(timeout=..., max_retries=0)`), a sync attempt whose bound ends by the
+deadline (give or take `SLACK`) is called directly on the caller's thread: the
+common case, a first attempt under the configured timeout. Any other sync attempt
+runs on a worker thread the caller stops waiting for at the deadline (the thread
+finishes in the background); async calls are cancelled at the deadline. An SDK's
+timeout bounds each read, so a server trickling bytes can keep a directly called
+request past the deadline; a per-call `timeout` shorter than the configured one always
+takes the worker thread.
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ if TYPE_CHECKING:  # concurrent.futures is imported when a call first needs a wo
 
 T = TypeVar("T")
 
+# Seconds a request bounded by the client itself may end past the deadline: the time
+# between fixing the deadline and starting the first attempt.
+SLACK = 0.05
+
 
 class CallRunner:
     def __init__(
@@ -41,12 +52,35 @@ class CallRunner:
         asleep: Callable[[float], Awaitable[None]],
         clock: Callable[[], float],
         rng: random.Random,
+        generators: Callable[[str, str], BaseGenerator],
+        policy: Callable[[BaseGenerator], RetryPolicy],
     ) -> None:
+        """`generators` gives the manager's generator for a provider and operation,
+        `policy` the retry policy for a generator."""
         self.hooks, self.breakers = hooks, breakers
         self._sleep, self._asleep, self._clock, self._rng = sleep, asleep, clock, rng
         self._lock = threading.Lock()
         self._workers: ThreadPoolExecutor | None = None
         self.stats = CallStats()
+        self.generators, self.policy = generators, policy
+
+    def attempts(
+        self,
+        ctx: CallContext,
+        request: GenerationRequest,
+        op: Callable[[BaseGenerator], T],
+    ) -> T:
+        generator = self.generators(ctx.provider, ctx.operation)
+        return self.run(ctx, request, generator, self.policy(generator), op)
+
+    async def aattempts(
+        self,
+        ctx: CallContext,
+        request: GenerationRequest,
+        op: Callable[[BaseGenerator], Awaitable[T]],
+    ) -> T:
+        generator = self.generators(ctx.provider, ctx.operation)
+        return await self.arun(ctx, request, generator, self.policy(generator), op)
 
     def deadline(self, timeout: float | None) -> float | None:
         return None if timeout is None else self._clock() + timeout
@@ -147,7 +181,7 @@ class CallRunner:
     ) -> T:
         left = self.left(ctx)
         own = generator.request_timeout
-        if left is None or (own is not None and own <= left):
+        if left is None or (own is not None and own <= left + SLACK):
             return op(generator)
         from concurrent.futures import TimeoutError as WaitTimeout
 

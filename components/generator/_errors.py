@@ -10,8 +10,8 @@ message).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from types import TracebackType
 from typing import Any, ClassVar
 
 
@@ -378,13 +378,21 @@ def _parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
 
 
-@contextmanager
-def mapped_errors(provider: str) -> Iterator[None]:
+class mapped_errors:  # lower case: used like a function, `with mapped_errors(p):`
     """Re-raise anything escaping the block as a unified error (the original is kept as
-    cause)."""
-    try:
-        yield
-    except GeneratorError:
-        raise
-    except Exception as exc:
-        raise classify(exc, provider) from exc
+    cause). A class rather than `@contextmanager`: it wraps every legacy call."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, Exception) and not isinstance(exc, GeneratorError):
+            raise classify(exc, self.provider) from exc

@@ -67,3 +67,23 @@ class Hooks:
                 logging.getLogger(__package__ or __name__).exception(
                     "%s hook failed", event
                 )
+
+
+def health_report(
+    provider: str, probe: Callable[[], str | None], hooks: Hooks
+) -> dict[str, Any]:
+    """Run `probe` (the generator's cheapest call, its name or None when it has none)
+    and report `{"provider", "ok", "probe", "seconds", "error"}` to the `health`
+    hooks; `ok` is None when there is no probe."""
+    from ._errors import classify
+
+    started = time.perf_counter()
+    report: dict[str, Any] = {"provider": provider, "ok": None, "probe": None}
+    try:
+        name = probe()
+        report.update(probe=name, ok=None if name is None else True, error=None)
+    except Exception as exc:
+        report.update(ok=False, error=classify(exc, provider))
+    report["seconds"] = time.perf_counter() - started
+    hooks.emit("health", CallContext("health", provider, None), report)
+    return report

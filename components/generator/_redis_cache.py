@@ -5,7 +5,10 @@
 
     manager = GeneratorManager(cache=RedisCache("redis://localhost:6379/0", ttl=600))
 
-The `redis` package is imported when a `RedisCache` is built, never before. Entries
+The async paths of the manager (`agenerate`) use `aget`/`aput`, which talk to Redis
+through `redis.asyncio` on the running event loop (one connection pool per loop, made
+on first use), so a cache lookup never blocks the loop. The `redis` package is imported
+when a `RedisCache` is built, never before. Entries
 expire through Redis itself (`ttl` seconds), live under `prefix` and are stored as JSON
 (never pickle); `raw`, the provider's own reply object, is not stored, so a hit has
 `raw=None`. An error from Redis (down, timed out, unreadable entry) is a cache miss:
@@ -18,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import weakref
 from dataclasses import astuple
 from importlib import import_module
 from typing import Any, Protocol
@@ -36,6 +40,14 @@ class RedisClient(Protocol):
     def set(self, name: str, value: str, *, px: int) -> Any: ...
 
 
+class AsyncRedisClient(Protocol):
+    """The same two commands as coroutines; a `redis.asyncio.Redis` has them."""
+
+    async def get(self, name: str) -> Any: ...
+
+    async def set(self, name: str, value: str, *, px: int) -> Any: ...
+
+
 class RedisCache:
     def __init__(
         self,
@@ -45,12 +57,20 @@ class RedisCache:
         prefix: str = "generator:",
         timeout: float = 1.0,
         client: RedisClient | None = None,
+        async_client: AsyncRedisClient | None = None,
     ) -> None:
-        """`client` replaces the connection made from `url` (e.g. a shared pool);
-        `timeout` bounds each Redis command, in seconds."""
+        """`client` and `async_client` replace the connections made from `url` (e.g.
+        shared pools); with a `client` but no `async_client` the async paths use
+        `client`. `timeout` bounds each Redis command, in seconds."""
         if ttl <= 0 or timeout <= 0:
             raise ValueError("ttl and timeout must be > 0")
         self._client = client if client is not None else _connect(url, timeout)
+        self._url = url if client is None else None
+        self._timeout = timeout
+        self._async_client = async_client
+        self._loop_clients: weakref.WeakKeyDictionary[Any, AsyncRedisClient] = (
+            weakref.WeakKeyDictionary()
+        )
         self._ttl_ms = max(1, round(ttl * 1000))
         self._prefix = prefix
         self._lock = threading.Lock()
@@ -62,12 +82,9 @@ class RedisCache:
     def get(self, key: tuple[str, str]) -> GenerationResult | None:
         try:
             stored = self._client.get(self._name(key))
-            result = None if stored is None else result_from_json(stored)
         except Exception as exc:  # a cache never fails the call: a miss
-            self._degraded("read", exc)
-            return None
-        self._count(hit=result is not None)
-        return result
+            return self._read_failed(exc)
+        return self._read(stored)
 
     def put(self, key: tuple[str, str], value: GenerationResult) -> None:
         try:
@@ -75,6 +92,58 @@ class RedisCache:
         except Exception as exc:  # the result is still returned to the caller
             self._degraded("write", exc)
             return
+        self._answered()
+
+    async def aget(self, key: tuple[str, str]) -> GenerationResult | None:
+        try:
+            client = self._async()
+            if client is None:
+                return self.get(key)
+            stored = await client.get(self._name(key))
+        except Exception as exc:
+            return self._read_failed(exc)
+        return self._read(stored)
+
+    async def aput(self, key: tuple[str, str], value: GenerationResult) -> None:
+        try:
+            client = self._async()
+            if client is None:
+                self.put(key, value)
+                return
+            await client.set(self._name(key), result_to_json(value), px=self._ttl_ms)
+        except Exception as exc:
+            self._degraded("write", exc)
+            return
+        self._answered()
+
+    def _async(self) -> AsyncRedisClient | None:
+        """The async client for the running event loop (None: use the sync one)."""
+        if self._async_client is not None or self._url is None:
+            return self._async_client
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            client = self._loop_clients.get(loop)
+            if client is None:
+                client = _connect_async(self._url, self._timeout)
+                self._loop_clients[loop] = client
+            return client
+
+    def _read(self, stored: Any) -> GenerationResult | None:
+        try:
+            result = None if stored is None else result_from_json(stored)
+        except Exception as exc:  # an unreadable entry is a miss too
+            return self._read_failed(exc)
+        self._count(hit=result is not None)
+        return result
+
+    def _read_failed(self, exc: Exception) -> GenerationResult | None:
+        """A read that failed is a miss."""
+        self._degraded("read", exc)
+        return None
+
+    def _answered(self) -> None:
         with self._lock:
             self._failing = False
 
@@ -106,6 +175,14 @@ def _connect(url: str, timeout: float) -> RedisClient:
     except ImportError as exc:
         raise ImportError("RedisCache needs the redis package") from exc
     client: RedisClient = redis.Redis.from_url(
+        url, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
+    return client
+
+
+def _connect_async(url: str, timeout: float) -> AsyncRedisClient:
+    asyncio_redis = import_module("redis.asyncio")
+    client: AsyncRedisClient = asyncio_redis.Redis.from_url(
         url, socket_timeout=timeout, socket_connect_timeout=timeout
     )
     return client

@@ -1,5 +1,5 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Lazy provider registry and the per-(provider, config) instance pool.
+"""Lazy provider registry, the per-(provider, config) instance pool and the factory.
 
 Providers are dotted paths (relative ones resolve against this package) imported on
 first use; third-party packages can add providers under the `genmigrate.generators`
@@ -123,3 +123,44 @@ class InstancePool:
             instances, self._instances = list(self._instances.values()), {}
         for instance in instances:
             instance.close()
+
+
+def build_generator(
+    cls: type[BaseGenerator],
+    explicit: Mapping[str, Any],
+    resolved: Mapping[str, Any],
+    *,
+    retried: bool,
+    timeout: float | None,
+) -> BaseGenerator:
+    """A `cls` on the resolved settings, with one retry layer and the deadline passed
+    down where the legacy client takes it.
+
+    `retried`: the manager retries this provider's calls, so the SDK's retries are off
+    (`max_retries=0` where the legacy constructor takes it, else through the SDK
+    clients `bound_requests` finds) and the legacy methods are called past their retry
+    decorators. `timeout` goes to a legacy constructor that takes `timeout`, else to
+    those SDK clients.
+    """
+    legacy = cls.legacy_class
+    kwargs = {
+        k: v
+        for k, v in resolved.items()
+        if k in explicit or k == "default_model" or constructor_accepts(legacy, k)
+    }
+    if retried and constructor_accepts(legacy, "max_retries"):
+        kwargs.setdefault("max_retries", 0)  # the manager retries, not the SDK
+    timed = constructor_accepts(legacy, "timeout")
+    if timed and timeout is not None:
+        kwargs.setdefault("timeout", timeout)
+    generator = cls(**kwargs)
+    per_request = kwargs.get("timeout") if timed else timeout
+    if not isinstance(per_request, (int, float)):
+        per_request = None
+    bound = generator.bound_requests(per_request, retries=not retried)
+    if retried:
+        generator.leave_retries_to_caller()
+        # one attempt is bounded without a worker thread (see `_calls`)
+        if per_request is not None and (timed or bound):
+            generator.request_timeout = float(per_request)
+    return generator

@@ -163,8 +163,11 @@ class BreakerBoard:
         self._breakers: dict[tuple[str, str | None], CircuitBreaker] = {}
 
     def get(self, provider: str, model: str | None) -> CircuitBreaker:
+        key = (provider, model)
+        known = self._breakers.get(key)  # every call asks: no lock once it exists
+        if known is not None:
+            return known
         with self._lock:
-            key = (provider, model)
             if key not in self._breakers:
                 self._breakers[key] = CircuitBreaker(
                     self._settings, self._clock, self._listener(provider, model)

@@ -15,7 +15,8 @@ from ._types import StreamChunk, ToolCall, ToolCallDelta, Usage
 
 def get(obj: Any, *path: str | int) -> Any:
     """`get(x, "choices", 0, "delta")`: attribute or key lookup; None when any step is
-    missing."""
+    missing. Runs a dozen times per response: whether a type is a Mapping is looked up
+    once per type (an ABC check on an SDK object costs more than the read)."""
     for step in path:
         if obj is None:
             return None
@@ -25,11 +26,15 @@ def get(obj: Any, *path: str | int) -> Any:
                 if isinstance(obj, (list, tuple)) and len(obj) > step
                 else None
             )
-        elif isinstance(obj, Mapping):
-            obj = obj.get(step)
-        else:
-            obj = getattr(obj, step, None)
+            continue
+        mapping = _MAPPING_TYPES.get(type(obj))
+        if mapping is None:
+            mapping = _MAPPING_TYPES[type(obj)] = isinstance(obj, Mapping)
+        obj = obj.get(step) if mapping else getattr(obj, step, None)
     return obj
+
+
+_MAPPING_TYPES: dict[type, bool] = {dict: True}
 
 
 def _int(value: Any) -> int:
@@ -93,6 +98,15 @@ def tool_calls_of(message: Any) -> tuple[ToolCall, ...]:
     )
 
 
+_TEXT_PATHS: tuple[tuple[str | int, ...], ...] = (
+    ("choices", 0, "message", "content"),
+    ("output_text",),
+    ("message", "content"),  # Ollama
+    ("output", "message", "content"),  # Bedrock Converse
+    ("content",),  # Anthropic
+)
+
+
 def text_of(raw: Any) -> str:
     """The answer text of a non-streamed response of any supported shape."""
     # Haystack components answer {"replies": [str | ChatMessage, ...]}.
@@ -101,14 +115,8 @@ def text_of(raw: Any) -> str:
         return reply
     if reply is not None:
         return str(get(reply, "text") or get(reply, "content") or "")
-    candidates = (
-        get(raw, "choices", 0, "message", "content"),
-        get(raw, "output_text"),
-        get(raw, "message", "content"),  # Ollama
-        get(raw, "output", "message", "content"),  # Bedrock Converse
-        get(raw, "content"),  # Anthropic
-    )
-    for value in candidates:
+    for path in _TEXT_PATHS:  # read in turn: the first shape that fits wins
+        value = get(raw, *path)
         if isinstance(value, str):
             return value
         if isinstance(value, (list, tuple)):
@@ -116,14 +124,18 @@ def text_of(raw: Any) -> str:
     return ""
 
 
+_FINISH_PATHS: tuple[tuple[str | int, ...], ...] = (
+    ("choices", 0, "finish_reason"),
+    ("stop_reason",),
+    ("stopReason",),
+    ("done_reason",),
+    ("status",),
+)
+
+
 def finish_reason_of(raw: Any) -> str | None:
-    for value in (
-        get(raw, "choices", 0, "finish_reason"),
-        get(raw, "stop_reason"),
-        get(raw, "stopReason"),
-        get(raw, "done_reason"),
-        get(raw, "status"),
-    ):
+    for path in _FINISH_PATHS:
+        value = get(raw, *path)
         if isinstance(value, str):
             return value
     return None

@@ -116,6 +116,13 @@ class GenerationRequest:
         head = (Message("system", system),) if system else ()
         return cls(messages=head + (Message("user", prompt),), **options)
 
+    def routed(self, model: str | None, api: Api | None) -> GenerationRequest:
+        """This request with the model and API a route chose: `dataclasses.replace`
+        without its cost (the class has no `__post_init__` to rerun), paid per call."""
+        new = object.__new__(GenerationRequest)
+        new.__dict__.update(self.__dict__, model=model, api=api)
+        return new
+
     def options(self) -> dict[str, Any]:
         """Sampling options that are set, OpenAI names, `extra` last so it can
         override."""

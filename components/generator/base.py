@@ -88,6 +88,14 @@ __all__ = [
 ]
 
 
+# operation -> (the pair of methods, either of which implements it; its capability)
+_OPERATIONS = {
+    "generate": (("generate", "agenerate"), "generate"),
+    "stream": (("stream", "astream"), "streaming"),
+    "embed": (("embed", "aembed"), "embeddings"),
+}
+
+
 class BaseGenerator:
     """The unified interface every provider adapter implements."""
 
@@ -98,19 +106,35 @@ class BaseGenerator:
     legacy_class: ClassVar[type | None] = None
     # Set when the legacy methods retry by themselves (e.g. `@backoff.on_exception`).
     legacy_retries: ClassVar[bool] = False
-    # Seconds the legacy client itself bounds each request by (its constructor's
-    # `timeout`, set by the manager); None: the manager bounds sync calls from a worker
+    # Seconds one sync attempt is bounded by without the manager's help (the legacy
+    # constructor's `timeout`, or the SDK clients bound by `bound_requests`), set by a
+    # manager that owns retrying; None: the manager bounds sync calls from a worker
     # thread.
     request_timeout: float | None = None
 
     def leave_retries_to_caller(self) -> None:
         """Called by a manager that retries this generator's calls itself, so that only
         one layer retries; the rendered adapters then call the legacy methods past their
-        retry
-        decorators. A generator that retries internally may turn that off here."""
+        retry decorators. A generator that retries internally may turn that off here."""
+
+    def bound_requests(self, timeout: float | None, retries: bool) -> bool:
+        """Called by the manager after construction: bound each request of the SDK
+        clients the legacy client holds by `timeout` seconds and, unless `retries`,
+        switch their own retries off. True when it found such a client."""
+        return False
 
     def _implements(self, name: str) -> bool:
         return getattr(type(self), name) is not getattr(BaseGenerator, name)
+
+    @classmethod
+    def refuse_unsupported(cls, operation: str) -> None:
+        """Raise `UnsupportedOperation` when the class implements neither side of
+        `operation` ("generate", "stream" or "embed"): the manager asks before it
+        builds the legacy client, so a refusal never waits on its SDK or
+        credentials."""
+        names, capability = _OPERATIONS.get(operation, ((), ""))
+        if names and all(getattr(cls, n) is getattr(BaseGenerator, n) for n in names):
+            raise UnsupportedOperation(cls.provider, capability)
 
     def _require(self, name: str, capability: str) -> None:
         if not self._implements(name):

@@ -26,23 +26,18 @@ legacy constructor. Fallbacks apply once the retrying layer gave up.
 Every call has a deadline (`ManagerConfig.timeout`, 120 s unless set, or `timeout=` on
 the call) shared by its retries and fallbacks: a retry wait that would pass it is not
 slept, a fallback is not started after it, and `DeadlineExceededError` is raised. The
-timeout is passed to legacy constructors that take `timeout`; other sync calls are
-bounded from a worker thread and async ones cancelled (see `_calls`).
+timeout is passed to legacy constructors that take `timeout`, else to the SDK clients
+the legacy client holds (`with_options`, openai and anthropic); when the manager owns
+retrying, such a client's sync calls need no worker thread, other sync calls are
+bounded from one and async ones cancelled (see `_calls`). Routing: `_routing`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import (
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Iterator,
-    Mapping,
-    Sequence,
-)
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .providers import PROVIDERS
 
@@ -56,6 +51,7 @@ if TYPE_CHECKING:
     from ._models import ModelInfo, ModelRegistry
     from ._redis_cache import RedisCache
     from ._resilience import NO_RETRY, BreakerSettings, CircuitBreaker, RetryPolicy
+    from ._routing import Route
     from ._streams import PrimedStream
     from .base import (
         BaseGenerator,
@@ -92,6 +88,7 @@ _LAZY = {
     "RedisCache": "._redis_cache",
     "ResponseCache": "._cache",
     "RetryPolicy": "._resilience",
+    "Route": "._routing",
 }
 
 
@@ -101,21 +98,6 @@ def __getattr__(name: str) -> Any:
     return getattr(import_module(_LAZY[name], __package__), name)
 
 
-T = TypeVar("T")
-
-
-class Route(NamedTuple):
-    """One step of a fallback chain: "provider" or "provider:model"."""
-
-    provider: str
-    model: str | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> Route:
-        provider, _, model = text.partition(":")
-        return cls(provider, model or None)
-
-
 class GeneratorManager:
     def __init__(self, config: ManagerConfig | None = None, /, **options: Any) -> None:
         """Built from a `ManagerConfig`; keyword `options` override its fields by
@@ -123,18 +105,14 @@ class GeneratorManager:
         import random
         from dataclasses import replace
 
+        from ._cache import CachedCalls
         from ._calls import CallRunner
         from ._config import ManagerConfig
         from ._hooks import Hooks
         from ._models import DEFAULT_MODELS, ModelRegistry
         from ._registry import InstancePool, ProviderRegistry
-        from ._resilience import (
-            DEFAULT_FALLBACK_ON,
-            DEFAULT_RETRY,
-            NO_RETRY,
-            BreakerBoard,
-            BreakerSettings,
-        )
+        from ._resilience import DEFAULT_RETRY, NO_RETRY, BreakerBoard, BreakerSettings
+        from ._routing import Router
         from ._settings import load_config_file
 
         c = replace(config or ManagerConfig(), **options)
@@ -145,7 +123,9 @@ class GeneratorManager:
         )
         self.hooks = c.hooks if c.hooks is not None else Hooks()
         self.cache = c.cache
-        self._default = c.default_provider
+        self._cached = (
+            None if c.cache is None else CachedCalls(c.cache, c.default_provider)
+        )
         self._settings = {k: dict(v) for k, v in (c.settings or {}).items()}
         self._file = load_config_file(c.config_file)
         self._environ = dict(os.environ if c.environ is None else c.environ)
@@ -154,20 +134,23 @@ class GeneratorManager:
         # docstring)
         self._retry = c.retry if c.retry is not None else DEFAULT_RETRY
         self._retry_legacy = c.retry if c.retry is not None else NO_RETRY
-        self._fallbacks = {
-            k: tuple(Route.parse(r) for r in v) for k, v in (c.fallbacks or {}).items()
-        }
-        self._fallback_on = (
-            c.fallback_on if c.fallback_on is not None else DEFAULT_FALLBACK_ON
-        )
+        self._router = Router.configured(c, self.models, self.hooks, PROVIDERS)
         self._breakers = BreakerBoard(
             c.breaker or BreakerSettings(), c.clock, self._breaker_changed
         )
         rng = c.rng if c.rng is not None else random.Random()
         self._runner = CallRunner(
-            self.hooks, self._breakers, c.sleep, c.asleep, c.clock, rng
+            self.hooks,
+            self._breakers,
+            c.sleep,
+            c.asleep,
+            c.clock,
+            rng,
+            self._generator_for,
+            self._policy,
         )
         self._pool = InstancePool(self._create)
+        self._shared: dict[str, BaseGenerator] = {}  # get(provider) without kwargs
 
     def __repr__(self) -> str:
         from ._settings import mask
@@ -177,8 +160,7 @@ class GeneratorManager:
             f"GeneratorManager(providers={self.providers.names()}, settings={masked})"
         )
 
-    # -- registry and factory
-    # -------------------------------------------------------------
+    # -- registry and factory --------------------------------------------------------
 
     def register(self, name: str, target: str | type[BaseGenerator]) -> None:
         self.providers.register(name, target)
@@ -186,46 +168,45 @@ class GeneratorManager:
     def get(self, provider: str, **client_kwargs: Any) -> BaseGenerator:
         """The shared generator for `provider` and these settings (created on first
         request)."""
+        if not client_kwargs and provider in self._shared:
+            return self._shared[provider]
         explicit = {**self._settings.get(provider, {}), **client_kwargs}
-        return self._pool.get(provider, explicit)
+        generator = self._pool.get(provider, explicit)
+        if not client_kwargs:
+            self._shared[provider] = generator
+        return generator
+
+    def _generator_for(self, provider: str, operation: str) -> BaseGenerator:
+        """The generator a call goes to; before it is first built, an operation its
+        class does not offer is refused (a built one refuses it itself)."""
+        shared = self._shared.get(provider)
+        if shared is not None:
+            return shared
+        self.providers.load(provider).refuse_unsupported(operation)
+        return self.get(provider)
 
     def _create(self, provider: str, explicit: dict[str, Any]) -> BaseGenerator:
-        from ._registry import constructor_accepts
+        from ._registry import build_generator
         from ._settings import resolve
 
         cls = self.providers.load(provider)
         resolved = resolve(
             provider, explicit, self._file, self._environ, self._use_keyring
         )
-        kwargs = {
-            k: v
-            for k, v in resolved.items()
-            if k in explicit
-            or k == "default_model"
-            or constructor_accepts(cls.legacy_class, k)
-        }
         # one retry layer: the manager's unless the legacy code retries and no policy is
         # set
         retried = self.config.retry is not None or not cls.legacy_retries
-        if retried and constructor_accepts(cls.legacy_class, "max_retries"):
-            kwargs.setdefault("max_retries", 0)  # the manager retries, not the SDK
-        timed = constructor_accepts(cls.legacy_class, "timeout")
-        if timed and self.config.timeout is not None:
-            kwargs.setdefault("timeout", self.config.timeout)
-        generator = cls(**kwargs)
-        if timed and isinstance(kwargs.get("timeout"), (int, float)):
-            generator.request_timeout = float(kwargs["timeout"])
-        if retried:
-            generator.leave_retries_to_caller()
-        return generator
+        return build_generator(
+            cls, explicit, resolved, retried=retried, timeout=self.config.timeout
+        )
 
-    def _policy(self, cls: type[BaseGenerator]) -> RetryPolicy:
-        return self._retry_legacy if cls.legacy_retries else self._retry
+    def _policy(self, generator: BaseGenerator) -> RetryPolicy:
+        return self._retry_legacy if generator.legacy_retries else self._retry
 
     def capabilities(
         self, provider: str | None = None, model: str | None = None
     ) -> Capabilities:
-        route = self._routes(provider, model)[0]
+        route = self._router.routes(provider, model)[0]
         adapter = self.providers.load(route.provider).capabilities
         info = self.models.resolve(model)
         return info.narrow(adapter) if info is not None else adapter
@@ -244,21 +225,9 @@ class GeneratorManager:
         """Probe `provider` with the cheapest call its legacy client offers (such as
         listing models): `{"provider", "ok", "probe", "seconds", "error"}`, also sent
         to the `health` hooks. `ok` is None when the client offers no probe."""
-        import time
+        from ._hooks import health_report
 
-        from ._errors import classify
-        from ._hooks import CallContext
-
-        started = time.perf_counter()
-        report: dict[str, Any] = {"provider": provider, "ok": None, "probe": None}
-        try:
-            probe = self.get(provider).health()
-            report.update(probe=probe, ok=None if probe is None else True, error=None)
-        except Exception as exc:
-            report.update(ok=False, error=classify(exc, provider))
-        report["seconds"] = time.perf_counter() - started
-        self.hooks.emit("health", CallContext("health", provider, None), report)
-        return report
+        return health_report(provider, lambda: self.get(provider).health(), self.hooks)
 
     def stats(self) -> dict[str, dict[str, float]]:
         """Attempts, errors and latency (seconds) per "provider:model", as plain
@@ -266,6 +235,7 @@ class GeneratorManager:
         return self._runner.stats.snapshot()
 
     def close(self) -> None:
+        self._shared.clear()
         self._pool.close_all()
         self._runner.close()
 
@@ -280,18 +250,21 @@ class GeneratorManager:
         timeout: float | None = None,
         **options: Any,
     ) -> GenerationResult:
-        request = _as_request(request, options)
-        key = self._cache_key(provider, request)
-        cached = self.cache.get(key) if self.cache is not None else None
-        if cached is not None:
-            return cached
-        result = self._over_routes(
-            Call("generate", self._routes(provider, request.model), request, timeout),
-            lambda ctx, req: self._attempts(ctx, req, lambda g: g.generate(req)),
+        request = self._router.request(request, options)
+
+        def compute() -> GenerationResult:
+            return self._router.over(
+                self._router.call("generate", provider, request, timeout),
+                self._deadline(timeout),
+                lambda ctx, req: self._runner.attempts(
+                    ctx, req, lambda g: g.generate(req)
+                ),
+            )
+
+        cached = self._cached
+        return (
+            compute() if cached is None else cached.through(provider, request, compute)
         )
-        if self.cache is not None:
-            self.cache.put(key, result)
-        return result
 
     async def agenerate(
         self,
@@ -301,18 +274,21 @@ class GeneratorManager:
         timeout: float | None = None,
         **options: Any,
     ) -> GenerationResult:
-        request = _as_request(request, options)
-        key = self._cache_key(provider, request)
-        cached = self.cache.get(key) if self.cache is not None else None
-        if cached is not None:
-            return cached
-        result = await self._aover_routes(
-            Call("generate", self._routes(provider, request.model), request, timeout),
-            lambda ctx, req: self._aattempts(ctx, req, lambda g: g.agenerate(req)),
-        )
-        if self.cache is not None:
-            self.cache.put(key, result)
-        return result
+        request = self._router.request(request, options)
+
+        async def compute() -> GenerationResult:
+            return await self._router.aover(
+                self._router.call("generate", provider, request, timeout),
+                self._deadline(timeout),
+                lambda ctx, req: self._runner.aattempts(
+                    ctx, req, lambda g: g.agenerate(req)
+                ),
+            )
+
+        cached = self._cached
+        if cached is None:
+            return await compute()
+        return await cached.athrough(provider, request, compute)
 
     def stream(
         self,
@@ -326,13 +302,13 @@ class GeneratorManager:
         the deadline covers the calls up to that first chunk."""
         from ._streams import follow, prime
 
-        request = _as_request(request, options)
-        call = Call("stream", self._routes(provider, request.model), request, timeout)
+        request = self._router.request(request, options)
+        call = self._router.call("stream", provider, request, timeout)
 
         def open_route(ctx: CallContext, req: GenerationRequest) -> PrimedStream:
-            return self._attempts(ctx, req, lambda g: prime(ctx, g.stream(req)))
+            return self._runner.attempts(ctx, req, lambda g: prime(ctx, g.stream(req)))
 
-        primed = self._over_routes(call, open_route)
+        primed = self._router.over(call, self._deadline(timeout), open_route)
         return follow(primed, self.hooks, self._breakers)
 
     async def astream(
@@ -345,15 +321,17 @@ class GeneratorManager:
     ) -> AsyncIterator[StreamChunk]:
         from ._streams import afollow, aprime
 
-        request = _as_request(request, options)
-        call = Call("stream", self._routes(provider, request.model), request, timeout)
+        request = self._router.request(request, options)
+        call = self._router.call("stream", provider, request, timeout)
 
         def open_route(
             ctx: CallContext, req: GenerationRequest
         ) -> Awaitable[PrimedStream]:
-            return self._aattempts(ctx, req, lambda g: aprime(ctx, g.astream(req)))
+            return self._runner.aattempts(
+                ctx, req, lambda g: aprime(ctx, g.astream(req))
+            )
 
-        primed = await self._aover_routes(call, open_route)
+        primed = await self._router.aover(call, self._deadline(timeout), open_route)
         async for chunk in afollow(primed, self.hooks, self._breakers):
             yield chunk
 
@@ -366,8 +344,8 @@ class GeneratorManager:
         timeout: float | None = None,
     ) -> EmbeddingResult:
         """Retried but never sent to a fallback: vectors of two providers differ."""
-        ctx, request = self._embedding_call(provider, model, timeout)
-        return self._attempts(ctx, request, lambda g: g.embed(texts, ctx.model))
+        ctx, request = self._router.embedding(provider, model, self._deadline(timeout))
+        return self._runner.attempts(ctx, request, lambda g: g.embed(texts, ctx.model))
 
     async def aembed(
         self,
@@ -377,8 +355,10 @@ class GeneratorManager:
         model: str | None = None,
         timeout: float | None = None,
     ) -> EmbeddingResult:
-        ctx, request = self._embedding_call(provider, model, timeout)
-        return await self._aattempts(ctx, request, lambda g: g.aembed(texts, ctx.model))
+        ctx, request = self._router.embedding(provider, model, self._deadline(timeout))
+        return await self._runner.aattempts(
+            ctx, request, lambda g: g.aembed(texts, ctx.model)
+        )
 
     def batch(
         self,
@@ -388,7 +368,7 @@ class GeneratorManager:
         timeout: float | None = None,
     ) -> list[GenerationResult]:
         """The legacy client's native batch when it has one, else one call each."""
-        route = self._routes(provider, None)[0]
+        route = self._router.routes(provider, None)[0]
         if not self.get(route.provider).capabilities.batch:
             return [
                 self.generate(r, provider=route.provider, timeout=timeout)
@@ -400,158 +380,14 @@ class GeneratorManager:
         ctx = CallContext(
             "batch", route.provider, None, deadline=self._deadline(timeout)
         )
-        prepared = [self._prepare(r, route) for r in requests]
-        return self._attempts(
+        prepared = [self._router.prepare(r, route) for r in requests]
+        return self._runner.attempts(
             ctx, GenerationRequest(messages=()), lambda g: g.batch(prepared)
         )
 
-    def _embedding_call(
-        self, provider: str | None, model: str | None, timeout: float | None
-    ) -> tuple[CallContext, GenerationRequest]:
-        from ._hooks import CallContext
-        from .base import GenerationRequest
-
-        route = self._routes(provider, model)[0]
-        request = self._prepare(GenerationRequest(messages=(), model=model), route)
-        embedder, deadline = _embedder(route.provider), self._deadline(timeout)
-        return CallContext("embed", embedder, request.model, deadline=deadline), request
-
-    # -- routing, retries and fallbacks -----------------------------------------------
-
-    def _routes(self, provider: str | None, model: str | None) -> tuple[Route, ...]:
-        """The caller's `provider=`, else `default_provider`, else the model table's."""
-        info = self.models.resolve(model)
-        name = provider or self._default or (info.provider if info else None)
-        if name is None:
-            raise ValueError("no provider given and no default_provider configured")
-        return (Route(name, model),) + self._fallbacks.get(name, ())
-
-    def _prepare(self, request: GenerationRequest, route: Route) -> GenerationRequest:
-        """Fill in what the caller left open; never redirect.
-
-        The model table resolves an alias only for its own provider (another provider's
-        model, or one the table does not know, is sent as given) and picks the API when
-        the request does not; a fallback provider is not sent the first one's model.
-        """
-        from dataclasses import replace
-
-        model = route.model if route.model is not None else request.model
-        if route.model is None and request.model is not None:
-            info = self.models.resolve(request.model)
-            known_elsewhere = info is not None and info.provider != route.provider
-            model = None if known_elsewhere else request.model
-        info = self.models.resolve(model)
-        own = info is not None and info.provider == route.provider
-        api = request.api or (info.api if info is not None else None)
-        return replace(request, model=info.name if own and info else model, api=api)
-
-    def _cache_key(
-        self, provider: str | None, request: GenerationRequest
-    ) -> tuple[str, str]:
-        # the default provider is part of the key: a shared cache (RedisCache) may
-        # serve managers with different defaults
-        return (provider or self._default or "", request.cache_key())
+    # -- deadlines and attempts -----------------------------------------------------
 
     def _deadline(self, timeout: float | None) -> float | None:
         return self._runner.deadline(
             self.config.timeout if timeout is None else timeout
         )
-
-    def _over_routes(
-        self, call: Call, attempt: Callable[[CallContext, GenerationRequest], T]
-    ) -> T:
-        """Each route in turn until one answers; the deadline ends the chain too."""
-        from ._errors import DeadlineExceededError
-
-        deadline = self._deadline(call.timeout)
-        routes = call.routes
-        for route, next_route in zip(routes, routes[1:], strict=False):
-            ctx, req = self._context(call, route, deadline)
-            try:
-                return attempt(ctx, req)
-            except DeadlineExceededError:
-                raise
-            except self._fallback_on as error:
-                self.hooks.emit("fallback", ctx, (error, next_route))
-        return attempt(*self._context(call, routes[-1], deadline))
-
-    async def _aover_routes(
-        self,
-        call: Call,
-        attempt: Callable[[CallContext, GenerationRequest], Awaitable[T]],
-    ) -> T:
-        from ._errors import DeadlineExceededError
-
-        deadline = self._deadline(call.timeout)
-        routes = call.routes
-        for route, next_route in zip(routes, routes[1:], strict=False):
-            ctx, req = self._context(call, route, deadline)
-            try:
-                return await attempt(ctx, req)
-            except DeadlineExceededError:
-                raise
-            except self._fallback_on as error:
-                self.hooks.emit("fallback", ctx, (error, next_route))
-        return await attempt(*self._context(call, routes[-1], deadline))
-
-    def _context(
-        self, call: Call, route: Route, deadline: float | None
-    ) -> tuple[CallContext, GenerationRequest]:
-        from ._hooks import CallContext
-
-        prepared = self._prepare(call.request, route)
-        ctx = CallContext(
-            call.operation, route.provider, prepared.model, deadline=deadline
-        )
-        return ctx, prepared
-
-    def _attempts(
-        self,
-        ctx: CallContext,
-        request: GenerationRequest,
-        op: Callable[[BaseGenerator], T],
-    ) -> T:
-        generator = self.get(ctx.provider)
-        policy = self._policy(type(generator))
-        return self._runner.run(ctx, request, generator, policy, op)
-
-    async def _aattempts(
-        self,
-        ctx: CallContext,
-        request: GenerationRequest,
-        op: Callable[[BaseGenerator], Awaitable[T]],
-    ) -> T:
-        generator = self.get(ctx.provider)
-        policy = self._policy(type(generator))
-        return await self._runner.arun(ctx, request, generator, policy, op)
-
-
-class Call(NamedTuple):
-    """One public call: what it asks and the routes that may answer it."""
-
-    operation: str  # generate | stream
-    routes: tuple[Route, ...]
-    request: GenerationRequest
-    timeout: float | None
-
-
-def _embedder(provider: str) -> str:
-    """Embed calls go to the provider's embedding family when the package has one
-    (`openai` -> `openai_embedder`); generate and stream stay with its LLM.
-    """
-    family = f"{provider}_embedder"
-    return family if family in PROVIDERS else provider
-
-
-def _as_request(
-    request: GenerationRequest | str, options: Mapping[str, Any]
-) -> GenerationRequest:
-    if isinstance(request, str):
-        from .base import GenerationRequest
-
-        return GenerationRequest.from_prompt(request, **options)
-    if not options:
-        return request
-    from dataclasses import replace
-
-    return replace(request, **options)

@@ -40,10 +40,12 @@ PACKAGE_FILES: dict[str, str] = {
     "_config.py": "_config.py.j2",
     "_errors.py": "_errors.py.j2",
     "_hooks.py": "_hooks.py.j2",
+    "_legacy.py": "_legacy.py.j2",
     "_models.py": "_models.py.j2",
     "_redis_cache.py": "_redis_cache.py.j2",
     "_registry.py": "_registry.py.j2",
     "_resilience.py": "_resilience.py.j2",
+    "_routing.py": "_routing.py.j2",
     "_settings.py": "_settings.py.j2",
     "_shapes.py": "_shapes.py.j2",
     "_stats.py": "_stats.py.j2",
@@ -310,14 +312,21 @@ _WRAPPER_TABLE: dict[str, tuple[tuple[str, ...], bool, str | None]] = {
 }
 
 
+# A generator under a one-shot name (`def chat(...): ... yield`) is the wrapper's stream.
+_STREAM_AS = {"stream": _GENERATE, "astream": _async_names(_GENERATE)}
+
+
 def wrapper_operations(methods: tuple[MethodInfo, ...]) -> dict[str, WrapperOp]:
     """Map unified operations onto the wrapper's methods by name and parameters."""
     defined = _last_definitions(methods)
     found: dict[str, WrapperOp] = {}
     for op, (names, is_async, input_kind) in _WRAPPER_TABLE.items():
         one_shot = op in ("generate", "agenerate")  # a generator named `chat` streams instead
-        for method in (defined[n] for n in names if n in defined):
+        streams_as = _STREAM_AS.get(op, ())
+        for method in (defined[n] for n in names + streams_as if n in defined):
             if method.stub or method.is_async != is_async or (one_shot and method.is_generator):
+                continue
+            if method.name in streams_as and not method.is_generator:
                 continue
             shaped = _shape(method, input_kind)
             if shaped is not None:

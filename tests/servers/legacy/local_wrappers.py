@@ -20,3 +20,38 @@ class Opaque:
 
     def frobnicate(self, payload):
         return payload
+
+
+class StreamOnly:
+    """Only streams: `chat` is a generator of OpenAI-style chunks; there is no one-shot call."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def chat(self, messages, model=None):
+        self.calls += 1
+        for word in messages[-1]["content"].split():
+            yield {"choices": [{"delta": {"content": word}, "finish_reason": None}]}
+        yield {"choices": [{"delta": {}, "finish_reason": "stop"}]}
+
+
+class ChatOnly:
+    """One-shot chat and nothing else."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def chat(self, messages, model=None):
+        self.calls += 1
+        return "chat: " + messages[-1]["content"]
+
+
+class EmbedOnly:
+    """Embeds texts and nothing else."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def embed(self, texts, model=None):
+        self.calls += 1
+        return [[float(len(t))] for t in texts]

@@ -1,0 +1,89 @@
+"""Honest capabilities on rendered adapters of a streaming-only, a chat-only and an embedder-only
+wrapper: `capabilities` says what the legacy class offers, and every other operation raises
+`UnsupportedOperation` before the legacy client is called, sync and async alike."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from types import SimpleNamespace
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from servers.render import LegacyProvider, import_package, write_package
+
+pytestmark = pytest.mark.unit
+
+LOCAL = (
+    LegacyProvider("streamer", "local_wrappers.py", "StreamOnly", "chat-wrapper"),
+    LegacyProvider("chatter", "local_wrappers.py", "ChatOnly", "chat-wrapper"),
+    LegacyProvider("embedder", "local_wrappers.py", "EmbedOnly", "chat-wrapper"),
+)
+# provider -> (streaming, embeddings, operations that must be refused)
+EXPECTED = {
+    "streamer": (True, False, ("generate", "agenerate", "embed", "aembed")),
+    "chatter": (False, False, ("stream", "astream", "embed", "aembed")),
+    "embedder": (False, True, ("generate", "agenerate", "stream", "astream")),
+}
+
+
+@pytest.fixture(scope="module")
+def gen(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    root = tmp_path_factory.mktemp("capabilities")
+    package = write_package(root, LOCAL)
+    import_package(root, package)
+    names = ("base", "generator_manager")
+    return SimpleNamespace(**{n: importlib.import_module(f"{package}.{n}") for n in names})
+
+
+def _refused(m: Any, operation: str, provider: str) -> None:
+    calls = {
+        "generate": lambda: m.generate("one two", provider=provider),
+        "stream": lambda: list(m.stream("one two", provider=provider)),
+        "embed": lambda: m.embed(["one"], provider=provider),
+        "agenerate": lambda: asyncio.run(m.agenerate("one two", provider=provider)),
+        "astream": lambda: asyncio.run(_drain(m.astream("one two", provider=provider))),
+        "aembed": lambda: asyncio.run(m.aembed(["one"], provider=provider)),
+    }
+    calls[operation]()
+
+
+async def _drain(stream: Any) -> list[Any]:
+    return [chunk async for chunk in stream]
+
+
+@pytest.mark.parametrize("provider", sorted(EXPECTED))
+def test_capabilities_and_refusals_before_any_call(gen: SimpleNamespace, provider: str) -> None:
+    streaming, embeddings, refused = EXPECTED[provider]
+    m = gen.generator_manager.GeneratorManager(entry_points=False, use_keyring=False)
+    caps = m.capabilities(provider)
+    assert (caps.streaming, caps.embeddings, caps.batch) == (streaming, embeddings, False)
+    for operation in refused:
+        with pytest.raises(gen.base.UnsupportedOperation) as caught:
+            _refused(m, operation, provider)
+        assert caught.value.provider == provider, operation
+    assert m.get(provider).client.calls == 0  # refused before the legacy client was called
+
+
+def test_what_each_offers_works_sync_and_async(gen: SimpleNamespace) -> None:
+    m = gen.generator_manager.GeneratorManager(entry_points=False, use_keyring=False)
+    chunks = list(m.stream("one two", provider="streamer"))
+    assert [(c.delta, c.finish_reason) for c in chunks] == [("one", None), ("two", None), ("", "stop")]
+    async_chunks = asyncio.run(_drain(m.astream("one two", provider="streamer")))
+    assert [(c.delta, c.finish_reason) for c in async_chunks] == [(c.delta, c.finish_reason) for c in chunks]
+    assert m.generate("hi", provider="chatter").text == "chat: hi"
+    assert asyncio.run(m.agenerate("hi", provider="chatter")).text == "chat: hi"
+    assert m.embed(["ab", "c"], provider="embedder").vectors == ((2.0,), (1.0,))
+    assert [m.get(p).client.calls for p in ("streamer", "chatter", "embedder")] == [2, 2, 1]
+
+
+@pytest.mark.parametrize("provider", sorted(EXPECTED))
+def test_a_refusal_comes_before_the_legacy_client_is_built(gen: SimpleNamespace, provider: str) -> None:
+    m = gen.generator_manager.GeneratorManager(entry_points=False, use_keyring=False)
+    legacy = m.providers.load(provider).legacy_class
+    with mock.patch.object(legacy, "__init__", side_effect=AssertionError("built")):
+        for operation in EXPECTED[provider][2]:  # a missing SDK or key would fail here otherwise
+            with pytest.raises(gen.base.UnsupportedOperation):
+                _refused(m, operation, provider)
