@@ -9,6 +9,7 @@ a thin layer over `migrate()`; nothing here prints or writes into the target rep
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -20,11 +21,12 @@ from genmigrate import progress, runcache
 from genmigrate.config import Config
 from genmigrate.destinations import foreign_files, unsafe_paths
 from genmigrate.discover import discover
+from genmigrate.discover.names import is_test_file
 from genmigrate.errors import GenmigrateError, parse_problem
 from genmigrate.model import FileChange, ScanResult, SourceError
 from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
 from genmigrate.probe import ImportProbe
-from genmigrate.render import RenderError, render
+from genmigrate.render import RenderError, module_name, render
 from genmigrate.tree import Tree
 from genmigrate.verify import check_outputs, materialised
 
@@ -136,7 +138,7 @@ def _verify(run: Run) -> list[str]:
     # The import check is the slowest step: it runs in the background while the outputs are
     # checked and the idempotency pass runs.
     assert run.probe is not None
-    run.probe.check(copy, _probed_modules(plan), plan.import_root)
+    run.probe.check(copy, _probed_modules(plan) + _importers(run), plan.import_root)
     migration = [c for c in run.changes if not _is_parity_file(plan, c.path)]
     problems = check_outputs(run.changes) + _check_idempotent(run.root, run.config, migration)
     if problems:
@@ -200,6 +202,22 @@ def _probed_modules(plan: MigrationPlan) -> list[str]:
     return [m.source_module for m in fresh] + [m.target_module for m in fresh] + [plan.package_module]
 
 
+def _importers(run: Run) -> list[str]:
+    """The package modules (not tests, not scripts) whose imports the migration rewrote: a rewritten
+    import that no longer resolves must fail here, not in the user's app."""
+    plan = run.plan
+    assert plan is not None
+    found = []
+    for rewrite in plan.rewrites:
+        folder = posixpath.dirname(rewrite.path)
+        name = module_name(rewrite.path, plan.import_root)
+        if rewrite.kind == "python" and name and not is_test_file(rewrite.path) and run.tree.exists(
+            posixpath.join(folder, "__init__.py")
+        ):
+            found.append(name)
+    return sorted(set(found))
+
+
 def _check_imports(run: Run, broken: dict[str, str]) -> None:
     """Refuse the modules of the migrated copy that failed to import (`broken`) unless they already
     failed before the migration (in the scratch copy of the original tree)."""
@@ -207,7 +225,7 @@ def _check_imports(run: Run, broken: dict[str, str]) -> None:
     assert plan is not None and probe is not None
     if broken:
         fresh = [m for m in plan.moves if m.keep]
-        probe.check(run.original, [m.source_module for m in fresh], plan.import_root)
+        probe.check(run.original, [m.source_module for m in fresh] + _importers(run), plan.import_root)
         before = probe.result()
         # A module that did not import before (an SDK missing here) is no fault of the migration,
         # under its old name or its new one.
@@ -283,4 +301,5 @@ def _path_of(plan: MigrationPlan, module: str) -> str:
             return move.source_path
         if module == move.target_module:
             return move.target_path
-    return plan.package_path + "/__init__.py"
+    importer = next((r.path for r in plan.rewrites if module_name(r.path, plan.import_root) == module), None)
+    return importer or plan.package_path + "/__init__.py"

@@ -120,9 +120,9 @@ def _rewrite(plan: MigrationPlan, path: str, kind: str, source: SourceText) -> b
         return source.with_text(rewrite_config_refs(source.text, plan.lookups, kind)).encode()
     if not (may_import_moved(source.text, plan.import_moves) or may_name_moved(source.text, plan.lookups)):
         return source.encode()  # nothing in the file can name a moved thing: no parse
-    module_name = _module_name(path, plan.import_root)
+    name = module_name(path, plan.import_root)
     is_package = path.endswith("/__init__.py") or path == "__init__.py"
-    module = _rewrite_python(plan, source.text, parse(source.text), module_name, is_package)
+    module = _rewrite_python(plan, source.text, parse(source.text), name, is_package)
     return source.with_text(module.code).encode()
 
 
@@ -163,7 +163,7 @@ def _package_files(plan: MigrationPlan, tree: Tree) -> dict[str, str]:
     return files
 
 
-def _module_name(path: str, import_root: str) -> str | None:
+def module_name(path: str, import_root: str) -> str | None:
     rel = posixpath.relpath(path, import_root) if import_root else path
     if rel.startswith("..") or not rel.endswith(".py"):
         return None
