@@ -18,7 +18,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench" / "mutations.py"
 
 
 def test_mutation_score_floor_on_a_fixed_sample() -> None:
-    command = [sys.executable, str(BENCH), "--json", "--sample", "30", "--seed", "20240601"]
+    command = [sys.executable, str(BENCH), "--json", "--sample", "30", "--seed", "20240601", "--fixture", "legacy_app"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout)

@@ -220,7 +220,8 @@ def run_scenario(module_name: str, class_name: str, scenario: Scenario,
             # the scenario's own variables make the module fail at import: that is its behaviour
             return {"scenario": scenario.name, "replies": scenario.mode, "env_read": [],
                     "events": [{"step": "import", "raised": redact(str(exc).replace(module_name, "<module>"))}]}
-        cls = getattr(module, class_name, None)
+        # no class name: a module of functions only, which the scenarios drive through `probe.module`
+        cls = getattr(module, class_name, None) if class_name else type("", (), {})
         if cls is None:
             raise ModuleImportError(f"{module_name} has no class {class_name}")
         ref_module = import_module(reference[0]) if reference else module

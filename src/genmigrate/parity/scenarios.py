@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genmigrate.model import ClassInfo, MethodInfo
-from genmigrate.parity.derived import PROMPT, derived_scenarios
+from genmigrate.parity.derived import PROMPT, derived_scenarios, function_scenarios
 from genmigrate.parity.runner import FAILED, Probe, Scenario
 from genmigrate.parity.trace import SECRET_PREFIX
 
@@ -256,7 +256,11 @@ def method_scenarios(info: ClassInfo, provider: str, skip: set[str]) -> list[Sce
 
 def scenarios_for(info: ClassInfo, provider: str, facts: dict[str, Any] | None = None) -> list[Scenario]:
     """Every derived scenario for the class; names are unique and stable (they key the snapshots).
-    `facts` (from the legacy source) add constructor, env, branch, function and serialisation ones."""
+    `facts` (from the legacy source) add constructor, env, branch, function and serialisation ones.
+    A module of functions only (protocol "functions", no class) is driven through its functions."""
+    if info.protocol == "functions" and not info.name:
+        found = function_scenarios(facts or {}, lambda name: _argument(name, provider, False), WRAPPER_ERROR_MODES)
+        return found
     out = construction_scenarios(info)
     if info.protocol == "modelclient":
         out += model_client_scenarios(info, provider)
