@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 import pickle
 from collections.abc import Callable
 from typing import Any
 
 from genmigrate.model import ClassInfo, MethodInfo
 from genmigrate.parity.derived import PROMPT, derived_scenarios, function_scenarios
+from genmigrate.parity.imports import import_cost
 from genmigrate.parity.runner import FAILED, Probe, Scenario
 from genmigrate.parity.trace import SECRET_PREFIX
 
@@ -254,13 +257,25 @@ def method_scenarios(info: ClassInfo, provider: str, skip: set[str]) -> list[Sce
     return out
 
 
+def _module_facts(p: Probe) -> None:
+    """The loggers the module holds (a changed logger name shows) and the SDKs importing it loads."""
+    loggers = {p.normaliser.module_name(v.name) for v in vars(p.module).values() if isinstance(v, logging.Logger)}
+    p.note({"loggers": sorted(loggers)})
+    with p.quiet():
+        environ = dict(os.environ)
+    p.note({"imports": import_cost(p.module.__name__, environ)})
+
+
+MODULE_SCENARIO = Scenario("module", "ok", _module_facts, "loggers and the SDKs importing the module loads")
+
+
 def scenarios_for(info: ClassInfo, provider: str, facts: dict[str, Any] | None = None) -> list[Scenario]:
     """Every derived scenario for the class; names are unique and stable (they key the snapshots).
     `facts` (from the legacy source) add constructor, env, branch, function and serialisation ones.
     A module of functions only (protocol "functions", no class) is driven through its functions."""
     if info.protocol == "functions" and not info.name:
         found = function_scenarios(facts or {}, lambda name: _argument(name, provider, False), WRAPPER_ERROR_MODES)
-        return found
+        return [*found, MODULE_SCENARIO]
     out = construction_scenarios(info)
     if info.protocol == "modelclient":
         out += model_client_scenarios(info, provider)
@@ -272,6 +287,6 @@ def scenarios_for(info: ClassInfo, provider: str, facts: dict[str, Any] | None =
                                  lambda method, extra: _method_call(method, provider, extra=extra),
                                  lambda name: _argument(name, provider, False))
     unique: dict[str, Scenario] = {}
-    for scenario in out:
+    for scenario in [*out, MODULE_SCENARIO]:
         unique.setdefault(scenario.name, scenario)
     return list(unique.values())
