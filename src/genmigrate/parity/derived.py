@@ -129,14 +129,14 @@ def _branch_scenarios(
 
 
 def _function_call(function: dict[str, Any], argument: Callable[[str], tuple[bool, Any]],
-                   plant: bool = False) -> Callable[[Probe], None]:
+                   plant: bool = False, defaults: bool = False) -> Callable[[Probe], None]:
     """Call a public function of the module with representative arguments (with `plant`, every
-    optional parameter planted as well)."""
+    optional parameter planted as well; with `defaults`, only the required ones given)."""
     def steps(p: Probe) -> None:
         kwargs = {}
         for param in function["params"]:
             known, value = argument(param["name"])
-            if known or param["required"]:
+            if param["required"] or (known and not defaults):
                 kwargs[param["name"]] = value if known else PROMPT
             elif plant:
                 kwargs[param["name"]] = planted(param)
@@ -159,6 +159,7 @@ def function_scenarios(facts: dict[str, Any], argument: Callable[[str], tuple[bo
         out.append(Scenario(f"function_{f['name']}", "ok", _function_call(f, argument)))
         if any(not q["required"] for q in f["params"]):
             out.append(Scenario(f"function_{f['name']}_planted", "ok", _function_call(f, argument, plant=True)))
+            out.append(Scenario(f"function_{f['name']}_defaults", "ok", _function_call(f, argument, defaults=True)))
         out += [Scenario(f"function_{f['name']}_{mode}", mode, _function_call(f, argument)) for mode in modes]
 
     def every_function(p: Probe) -> None:

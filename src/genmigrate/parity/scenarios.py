@@ -6,7 +6,9 @@ import importlib
 import logging
 import os
 import pickle
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from genmigrate.model import ClassInfo, MethodInfo
@@ -26,6 +28,9 @@ _MODELS = {"bedrock": "anthropic.claude-parity-v1", "dashscope": "qwen-parity", 
            "anthropic": "claude-parity", "azure": "gpt-parity"}
 
 
+DOCUMENTS = [{"id": "doc-1", "text": "alpha"}, {"id": "doc-2", "text": "beta"}]
+
+
 def model_for(provider: str) -> str:
     return _MODELS.get(provider, "parity-model")
 
@@ -38,6 +43,7 @@ def _argument(name: str, provider: str, stream: bool) -> tuple[bool, Any]:
         "system": "Answer briefly.", "system_prompt": "Answer briefly.", "model": model_for(provider),
         "model_name": model_for(provider), "model_id": model_for(provider), "max_tokens": 16,
         "temperature": 0.2, "top_p": 0.9, "stream": stream, "texts": ["alpha", "beta"],
+        "items": DOCUMENTS, "documents": DOCUMENTS, "docs": DOCUMENTS,
     }
     return (name in known, known.get(name))
 
@@ -102,6 +108,19 @@ def construction_scenarios(info: ClassInfo) -> list[Scenario]:
     return [Scenario("init_defaults", "ok", defaults, "construct with no arguments, env vars planted"),
             Scenario("init_explicit", "ok", explicit, "construct with recognised keyword arguments"),
             Scenario("pickle_roundtrip", "ok", pickled, "pickle and unpickle a fresh instance")]
+
+
+_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def planted_image() -> str:
+    """A one-pixel PNG at a fixed path (the same in every run): for inputs that name a local image."""
+    path = Path(tempfile.gettempdir()) / "genmigrate-parity" / "planted.png"
+    if not path.is_file() or path.read_bytes() != _PNG:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_PNG)
+    return str(path)
 
 
 def framework_model_type(p: Probe, name: str) -> Any:
@@ -174,6 +193,8 @@ def model_client_scenarios(info: ClassInfo, provider: str) -> list[Scenario]:
         Scenario("convert_prompt", "ok", _convert_only(provider, PROMPT, {"temperature": 0.2}, "LLM")),
         Scenario("convert_messages", "ok", _convert_only(provider, MESSAGES, {}, "LLM")),
         Scenario("convert_images", "ok", _convert_only(provider, PROMPT, {"images": [IMAGE_URL]}, "LLM")),
+        Scenario("convert_image_file", "ok", _convert_only(provider, PROMPT, {"images": [planted_image()]}, "LLM")),
+        Scenario("convert_messages_without_role", "ok", _convert_only(provider, [{"content": PROMPT}], {}, "LLM")),
         Scenario("convert_embedder", "ok", _convert_only(provider, ["alpha", "beta"], {}, "EMBEDDER")),
         Scenario("call_llm", "ok", _model_call(provider, "LLM", False, False)),
         Scenario("call_llm_stream", "ok", _model_call(provider, "LLM", False, True)),
@@ -240,6 +261,15 @@ def _input_shapes(method: MethodInfo, provider: str) -> list[Scenario]:
         images = [{"role": "user", "content": PROMPT, "images": [IMAGE_URL]}]
         out.append(Scenario(f"{method.name}_image_messages", "ok", _method_call(method, provider,
                                                                                  extra={"messages": images})))
+        files = [{"role": "user", "content": PROMPT, "images": [planted_image()]}]
+        out.append(Scenario(f"{method.name}_image_file_messages", "ok", _method_call(method, provider,
+                                                                                     extra={"messages": files})))
+        out.append(Scenario(f"{method.name}_messages_without_role", "ok", _method_call(
+            method, provider, extra={"messages": [{"content": PROMPT}]})))
+    for name in ("images", "image_paths", "image_path", "image"):
+        if name in method.params:
+            value = planted_image() if name in ("image_path", "image") else [planted_image()]
+            out.append(Scenario(f"{method.name}_{name}_file", "ok", _method_call(method, provider, extra={name: value})))
     return out
 
 
