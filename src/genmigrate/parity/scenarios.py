@@ -72,8 +72,8 @@ _CONSTRUCTOR_ARGS: dict[str, Any] = {
 
 
 def _public(info: ClassInfo) -> dict[str, MethodInfo]:
-    """Public methods by name; a duplicated definition keeps the later one, as Python does."""
-    return {m.name: m for m in info.methods if not m.name.startswith("_")}
+    """Public methods (and `__call__`) by name; a duplicated definition keeps the later one, as Python does."""
+    return {m.name: m for m in info.methods if not m.name.startswith("_") or m.name == "__call__"}
 
 
 def _constructor(info: ClassInfo) -> MethodInfo | None:
@@ -125,11 +125,15 @@ def planted_image() -> str:
 
 def framework_model_type(p: Probe, name: str) -> Any:
     """The framework's own `ModelType` member: the same object to both sides, never a look-alike
-    the module under test defines (a candidate that rejects the framework's enum must show)."""
+    the module under test defines (a candidate that rejects the framework's enum must show). The
+    framework is the one the original module imports `ModelType` from (adalflow when it defines its own)."""
+    imported = getattr(p.reference_module, "ModelType", None)
+    if imported is not None and getattr(imported, "__module__", "") != p.reference_module.__name__:
+        return getattr(imported, name)
     try:
         holder = importlib.import_module("adalflow.core.types").ModelType
     except ImportError:
-        holder = getattr(p.reference_module, "ModelType", None) or p.module.ModelType
+        holder = imported or p.module.ModelType
     return getattr(holder, name)
 
 
