@@ -208,6 +208,14 @@ def baselines(targets: list[Target]) -> dict[str, Any]:
     return out
 
 
+def never_constructs(target: Target, baseline: dict[str, Any]) -> bool:
+    """No scenario of the unmutated module gets an instance of any of its classes (its SDK is not
+    installed here, say): its mutants cannot be told apart by behaviour in this environment."""
+    events = [e for spec in target.specs if spec.info.name for t in baseline[_key(spec)].values() for e in t["events"]]
+    built = [e for e in events if e.get("step") == "construct" and "returned" in e]
+    return bool(events) and not built and all(spec.info.name for spec in target.specs)
+
+
 def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     started = time.perf_counter()
     bases = {f: tmp / f for f in args.fixture or DEFAULT_FIXTURES}
@@ -219,8 +227,9 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     baseline = baselines(sampled)
     recorded_at = time.perf_counter()
     control = [run_control(t, bases[t.fixture], tmp, baseline) for t in sampled]
-    results = [(m, run_mutant(m, bases[m.target.fixture], tmp, baseline)) for m in sample]
-    return {**score(results, bases), "generated": len(mutants), "seed": args.seed,
+    blocked = {t.path for t in sampled if never_constructs(t, baseline)}
+    results = [(m, run_mutant(m, bases[m.target.fixture], tmp, baseline)) for m in sample if m.target.path not in blocked]
+    return {**score(results, bases), "not_runnable": sorted(m.name for m in sample if m.target.path in blocked), "generated": len(mutants), "seed": args.seed,
             "generated_per_fixture": dict(Counter(m.target.fixture for m in mutants)),
             "control_passes": not any(control), "baseline_seconds": round(recorded_at - started, 1),
             "seconds": round(time.perf_counter() - started, 1)}
@@ -247,6 +256,8 @@ def main() -> int:
             print(f"  {label[4:]} {key}: {row['killed']}/{row['total']} ({100 * row['killed'] / row['total']:.0f}%)")
     for name, change in figures["survivor_changes"].items():
         print(f"  survived: {name}: {change}")
+    for name in figures["not_runnable"]:
+        print(f"  not scored (no instance can be built here, its SDK missing): {name}")
     return 0
 
 
