@@ -144,6 +144,30 @@ def test_modelclient_ops_follow_the_defined_methods() -> None:
     assert modelclient_ops(subclass)["agenerate"] is True
 
 
+def test_framework_embedders_batch_methods_are_their_embed_operations() -> None:
+    langchain = (MethodInfo("embed_documents", 1, ["self", "texts"]),
+                 MethodInfo("aembed_documents", 2, ["self", "texts"], is_async=True))
+    assert {op: o.method for op, o in wrapper_operations(langchain).items()} == {
+        "embed": "embed_documents", "aembed": "aembed_documents"}
+    llamaindex = (MethodInfo("_get_text_embedding", 1, ["self", "text"]),
+                  MethodInfo("_get_text_embeddings", 2, ["self", "texts"]))
+    assert wrapper_operations(llamaindex)["embed"].method == "_get_text_embeddings"
+
+
+def test_a_call_method_serves_only_the_model_types_it_branches_on() -> None:
+    params = ["self", "api_kwargs", "model_type"]
+    methods = (
+        MethodInfo("parse_embedding_response", 1, ["self", "response"]),
+        MethodInfo("call", 2, params, model_types=["EMBEDDER", "LLM"]),
+        MethodInfo("acall", 3, params, is_async=True, model_types=["LLM"]),  # async: LLM only
+    )
+    ops = modelclient_ops(methods, ("EMBEDDER", "LLM"))
+    assert (ops["embed"], ops["aembed"], ops["agenerate"]) == (True, False, True)
+    # A call that names no member follows the class.
+    untyped = (*methods[:2], MethodInfo("acall", 3, params, is_async=True))
+    assert modelclient_ops(untyped, ("EMBEDDER", "LLM"))["aembed"] is True
+
+
 def test_wrapper_operations_map_names_params_and_duplicates() -> None:
     methods = (
         MethodInfo("chat", 1, ["self", "prompt"]),

@@ -141,3 +141,23 @@ def test_a_nested_project_names_its_own_modules() -> None:
     assert roots.module_name("tools/x.py") == "tools.x"
     assert roots.module_name("sub/src/pkg/__init__.py") == "pkg"
     assert roots.module_name("sub/tests/test_a.py") == "tests.test_a"
+
+
+def test_a_monorepo_of_several_projects_is_migrated_one_project_at_a_time(tmp_path: Path) -> None:
+    project = '[tool.poetry]\nname = "{0}"\nversion = "0.1"\npackages = [{{include = "{0}"}}]\n'
+    write_tree(tmp_path, {
+        "llms/alpha/pyproject.toml": project.format("alpha"), "llms/alpha/alpha/openai_client.py": CLIENT.format(name="AlphaClient"),
+        "llms/beta/pyproject.toml": project.format("beta"), "llms/beta/beta/openai_client.py": CLIENT.format(name="BetaClient"),
+    })
+    _git_init(tmp_path)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if ".git" not in p.parts)
+    whole = CliRunner().invoke(main, ["diff", "--no-parity", str(tmp_path)])
+    assert whole.exit_code == 2
+    assert whole.stderr.strip().splitlines()[-1].endswith(
+        "llms/alpha/alpha/openai_client.py:1: client modules live under several import roots: llms/alpha, llms/beta;"
+        " migrate one project at a time (give its folder as PATH)")
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if ".git" not in p.parts) == before
+    one = CliRunner().invoke(main, ["diff", "--no-parity", "--stat", str(tmp_path / "llms" / "beta")])
+    assert one.exit_code == 1, one.output
+    assert "beta/components/generator/providers/openai_generator.py" in one.stdout
+    assert "alpha" not in one.stdout

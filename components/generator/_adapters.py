@@ -7,6 +7,7 @@ operations its legacy class really has; everything else stays `UnsupportedOperat
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
@@ -61,9 +62,49 @@ def _is_retry_wrapper(function: Any) -> bool:
     return wrapped and module.partition(".")[0] in RETRY_LIBRARIES
 
 
+def entered(
+    client: Any, method: Callable[..., Any], kinds: frozenset[str]
+) -> Callable[..., Any]:
+    """`method` run inside the client's own block, for the kinds of block it opens:
+    `async with` for coroutines and async generators, `with` for the rest."""
+    if "async" in kinds and inspect.isasyncgenfunction(method):
+
+        async def agen(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            async with client:
+                async for item in method(*args, **kwargs):
+                    yield item
+
+        return agen
+    if "async" in kinds and inspect.iscoroutinefunction(method):
+
+        async def coroutine(*args: Any, **kwargs: Any) -> Any:
+            async with client:
+                return await method(*args, **kwargs)
+
+        return coroutine
+    coroutine_like = inspect.iscoroutinefunction, inspect.isasyncgenfunction
+    if "sync" not in kinds or any(test(method) for test in coroutine_like):
+        return method
+    if inspect.isgeneratorfunction(method):
+
+        def generator(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            with client:
+                yield from method(*args, **kwargs)
+
+        return generator
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        with client:
+            return method(*args, **kwargs)
+
+    return function
+
+
 class _Adapter(BaseGenerator):
     client: Any
     _bypass_retries = False
+    # "async"/"sync": the client is entered (`async with`/`with`) around each call.
+    opens_client: frozenset[str] = frozenset()
 
     def __init__(self, *, default_model: str | None = None) -> None:
         self.default_model = default_model
@@ -75,7 +116,11 @@ class _Adapter(BaseGenerator):
         """The legacy client's method; past its retry decorators when the manager
         retries."""
         method: Callable[..., Any] = getattr(self.client, name)
-        return without_retry_decorators(method) if self._bypass_retries else method
+        if self._bypass_retries:
+            method = without_retry_decorators(method)
+        if self.opens_client:
+            method = entered(self.client, method, self.opens_client)
+        return method
 
     def _model(self, request: GenerationRequest) -> str | None:
         return request.model or self.default_model

@@ -95,6 +95,12 @@ def tool_calls_of(message: Any) -> tuple[ToolCall, ...]:
 
 def text_of(raw: Any) -> str:
     """The answer text of a non-streamed response of any supported shape."""
+    # Haystack components answer {"replies": [str | ChatMessage, ...]}.
+    reply = get(raw, "replies", 0)
+    if isinstance(reply, str):
+        return reply
+    if reply is not None:
+        return str(get(reply, "text") or get(reply, "content") or "")
     candidates = (
         get(raw, "choices", 0, "message", "content"),
         get(raw, "output_text"),
@@ -139,6 +145,8 @@ def chunk_of(raw: Any) -> StreamChunk:
     if get(raw, "choices") is not None or get(raw, "object") == "chat.completion.chunk":
         return _openai_chunk(raw)
     kind = get(raw, "type")
+    if kind == "AIMessageChunk":  # LangChain chat models' stream()
+        return StreamChunk(delta=text_of(raw), raw=raw)
     if isinstance(kind, str):
         return _typed_event_chunk(kind, raw)
     if get(raw, "done") is not None:  # Ollama
@@ -242,7 +250,14 @@ def _converse_chunk(raw: Any) -> StreamChunk:
 
 
 def vectors_of(raw: Any) -> tuple[tuple[float, ...], ...]:
-    """Embedding vectors of an OpenAI-style, Ollama or plain list response."""
+    """Embedding vectors of an OpenAI-style, Ollama, Haystack (`{"embedding": v}`) or
+    plain list response, or of a list of one such response per text."""
+    per_text = isinstance(raw, list) and raw
+    if per_text and not isinstance(raw[0], (list, tuple, int, float)):
+        return tuple(vector for item in raw for vector in vectors_of(item))
+    single = get(raw, "embedding")
+    if single is not None:
+        return (tuple(single),)
     data = get(raw, "data")
     if data is not None:
         return tuple(tuple(get(item, "embedding") or ()) for item in data)

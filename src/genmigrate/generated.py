@@ -80,6 +80,7 @@ class AdapterContext:
     protocol_base: str = ""
     model_types: tuple[str, ...] = ()  # ModelType members the class names (ModelClient)
     model_type_bound: bool = False  # the module imports its own `ModelType` (the framework's enum)
+    opens_client: tuple[str, ...] = ()  # "async"/"sync": calls run inside `async with`/`with`
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def render_adapter(ctx: AdapterContext) -> str:
         "provider": ctx.provider,
         "adapter_class": ctx.adapter_class,
         "legacy_class": ctx.legacy_class,
+        "opens_client": frozenset(ctx.opens_client),
     }
     if ctx.protocol == "learned":
         learned = {op.name: op for op in ctx.operations}
@@ -261,25 +263,33 @@ def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...
     """
     defined = _last_definitions(methods)
     names = {name for name, method in defined.items() if not method.stub}
-    llm = not model_types or "LLM" in model_types or "parse_chat_completion" in names
-    embedder = not model_types or "EMBEDDER" in model_types
     inherited = not set(defined) & {"call", "acall"}
-    sync = "call" in names or inherited
-    asynchronous = "acall" in names or inherited
-    embeds = "parse_embedding_response" in names and embedder
-    return {
-        "generate": sync and llm,
-        "stream": sync and llm,
-        "agenerate": asynchronous and llm,
-        "astream": asynchronous and llm,
-        "embed": sync and embeds,
-        "aembed": asynchronous and embeds,
-    }
+    ops: dict[str, bool] = {}
+    sides = (("call", "generate", "stream", "embed"), ("acall", "agenerate", "astream", "aembed"))
+    for method, generate, stream, embed in sides:
+        # A call method that branches on some ModelType members serves only those.
+        own = defined[method].model_types if method in names else []
+        kinds = own or model_types
+        llm = not kinds or "LLM" in kinds or "parse_chat_completion" in names
+        embeds = "parse_embedding_response" in names and (not kinds or "EMBEDDER" in kinds)
+        offered = method in names or inherited
+        ops.update({generate: offered and llm, stream: offered and llm, embed: offered and embeds})
+    return {name: ops[name] for name in ("generate", "stream", "agenerate", "astream", "embed", "aembed")}
 
 
 _GENERATE = ("chat", "generate", "complete", "completion", "chat_completion", "ask", "invoke")
 _STREAM = ("stream_chat", "chat_stream", "stream", "stream_generate", "generate_stream")
-_EMBED = ("embed", "embeddings", "get_embeddings", "embed_texts", "create_embeddings")
+# Also the batch methods of LangChain (`embed_documents`) and LlamaIndex (`_get_text_embeddings`) embedders.
+_EMBED = (
+    "embed",
+    "embeddings",
+    "get_embeddings",
+    "embed_texts",
+    "create_embeddings",
+    "embed_documents",
+    "_get_text_embeddings",
+    "get_text_embedding_batch",
+)
 _BATCH = ("batch_chat", "batch_generate", "chat_batch", "batch")
 _MESSAGE_PARAMS = ("messages", "history", "conversation", "conversations", "chat_history", "msgs")
 

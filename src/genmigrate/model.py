@@ -40,6 +40,7 @@ class MethodInfo:
     decorators: list[str] = field(default_factory=list)  # decorator source, without `@`
     # The body does nothing: only a docstring, `pass`, `...` or `raise NotImplementedError`.
     stub: bool = False
+    model_types: list[str] = field(default_factory=list)  # `ModelType` members the body names
 
 
 # The unified operations a generated adapter can offer, in the order adapters define them.
@@ -73,6 +74,9 @@ class ClassInfo:
     operations: list[Operation] = field(default_factory=list)
     # `ModelType` members the class body names (AdalFlow clients), e.g. ["EMBEDDER", "LLM"].
     model_types: list[str] = field(default_factory=list)
+    # "async" / "sync": `__aenter__` / `__enter__` assigns attributes of self (the SDK client is
+    # created on entering the block), so callers must call the class inside `async with` / `with`.
+    opens_client: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +88,7 @@ class Statement:
     end_line: int
     kind: str  # import | import-prelude | assign | function | class | main-guard | docstring | side-effect | other
     defines: list[str] = field(default_factory=list)
+    type_only: bool = False  # an `if TYPE_CHECKING:` block: its names do not exist at run time
 
 
 @dataclass

@@ -67,8 +67,9 @@ class MigrationPlan:
         """Old dotted prefix -> module where the name is looked up after the move (longest prefix wins)."""
         table: dict[str, str] = {}
         for move in self.moves:
-            table[move.source_module] = move.target_module if self.shim == "alias" else move.source_module
-            if self.shim == "reexport":
+            alias = self.shim_of(move) == "alias"
+            table[move.source_module] = move.target_module if alias else move.source_module
+            if not alias:
                 for name in move.moved_names:
                     table[f"{move.source_module}.{name}"] = move.target_module
         return table
@@ -81,7 +82,12 @@ class MigrationPlan:
     def import_moves(self) -> dict[str, str]:
         """Importers to repoint. With re-export shims the old module stays a real module (it keeps what
         did not move and re-exports what did), so importers keep it; only patch targets move, by name."""
-        return self.module_moves if self.shim == "alias" else {}
+        return {m.source_module: m.target_module for m in self.moves if self.shim_of(m) == "alias"}
+
+    def shim_of(self, move: ModuleMove) -> ShimMode:
+        """A package's `__init__.py` keeps being the package (its submodules import through it): it
+        gets a re-export shim whatever the mode."""
+        return "reexport" if is_package_init(move.source_path) else self.shim
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=2) + "\n"
@@ -94,6 +100,10 @@ class MigrationPlan:
         )
         rewrites = tuple(FileRewrite(**r) for r in data["rewrites"])
         return cls(**{**data, "moves": moves, "rewrites": rewrites})
+
+
+def is_package_init(path: str) -> bool:
+    return posixpath.basename(path) == "__init__.py"
 
 
 def provider_header(move: ModuleMove, import_root: str) -> str:
@@ -229,14 +239,15 @@ def _move(
     client: ClientModule, name: str, config: Config, package_path: str, package_module: str, family: str
 ) -> ModuleMove:
     wrapped, protocol = ("", "functions") if _wraps_functions(client) else _wrapped_class(client)
-    if config.shim == "alias":
+    if config.shim == "alias" and not is_package_init(client.path):
         keep = tuple(s.index for s in client.statements)
     else:
         needed = {i for c in client.classes for i in c.needs}
         needed |= {s.index for s in client.statements if s.kind == "class" and set(s.defines) & {c.name for c in client.classes}}
         keep = tuple(sorted(needed))
     by_index = {s.index: s for s in client.statements}
-    moved_names = tuple(name for i in keep for name in by_index[i].defines if i in by_index)
+    # What the re-export shim re-exports: names that exist at run time.
+    moved_names = tuple(name for i in keep if i in by_index and not by_index[i].type_only for name in by_index[i].defines)
     stem = name.removesuffix(EMBEDDER_SUFFIX) if family == "embedding" else name
     kind, module = ("Embedder", name) if family == "embedding" else ("Generator", f"{name}_generator")
     adapter = display_name(stem) + kind
@@ -348,8 +359,9 @@ def _names_module(target: str, modules: set[str]) -> bool:
 
 
 def _module_dir(module: str, path: str) -> str:
-    """The import root of a module: its path minus the dotted name's folders."""
-    depth = module.count(".")
+    """The import root of a module: its path minus the dotted name's folders (a package's
+    `__init__.py` sits inside its own folder)."""
+    depth = module.count(".") + is_package_init(path)
     parts = posixpath.dirname(path).split("/") if posixpath.dirname(path) else []
     return "/".join(parts[: len(parts) - depth]) if depth <= len(parts) else ""
 
@@ -359,7 +371,9 @@ def _common_import_root(clients: list[ClientModule], existing: tuple[ModuleMove,
     roots |= {_module_dir(m.target_module, m.target_path) for m in existing}
     if len(roots) > 1:
         first = sorted(clients, key=lambda c: c.path)[0]
-        raise PlanError(f"{first.path}:1: client modules live under several import roots: {', '.join(sorted(roots))}")
+        listed = ", ".join(sorted(roots))
+        raise PlanError(f"{first.path}:1: client modules live under several import roots: {listed}; "
+                        "migrate one project at a time (give its folder as PATH)")
     return roots.pop() if roots else ""
 
 
@@ -385,4 +399,4 @@ def _dotted(path: str, import_root: str) -> str:
     rel = posixpath.relpath(path, import_root) if import_root else path
     if rel.startswith(".."):
         raise PlanError(f"{path}:0: the output folder is outside the import root {import_root or '.'!r}")
-    return rel.replace("/", ".")
+    return rel.removesuffix("/__init__").replace("/", ".")

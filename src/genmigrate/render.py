@@ -115,6 +115,7 @@ def _provider_module(
             operations=tuple(primary.operations),
             protocol_base=primary.protocol_base,
             model_types=tuple(primary.model_types),
+            opens_client=tuple(primary.opens_client),
             model_type_bound=move.protocol == "modelclient" and _binds_model_type(module),
         )
     adapter = render_adapter(context)
@@ -123,7 +124,7 @@ def _provider_module(
 
 
 def _shim(plan: MigrationPlan, move: ModuleMove, source: SourceText, module: cst.Module) -> bytes:
-    if plan.shim == "alias":
+    if plan.shim_of(move) == "alias":
         shim = alias_shim_module(module, move.target_module, move.source_path)
     else:
         shim = reexport_module(module, move.target_module, move.moved_names)
@@ -166,11 +167,13 @@ def _package_files(plan: MigrationPlan, tree: Tree) -> dict[str, str]:
         posixpath.join(plan.package_path, rel): text
         for rel, text in render_package(PackageContext(package=plan.package_module, providers=entries)).items()
     }
-    # Every folder between the import root and the package needs an __init__.py to be importable.
+    # The folders this migration creates between the import root and the package get an __init__.py;
+    # a folder that already exists without one is a namespace package and stays one (an __init__.py
+    # there would hide the namespace's other portions).
     parent = posixpath.dirname(plan.package_path)
     while parent and parent != plan.import_root and parent.startswith(plan.import_root):
         init = posixpath.join(parent, "__init__.py")
-        if not tree.exists(init):
+        if not tree.exists(init) and not tree.is_dir(parent):
             files[init] = COMPONENTS_INIT
         parent = posixpath.dirname(parent)
     return files

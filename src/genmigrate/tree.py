@@ -23,6 +23,11 @@ class Tree:
     def exists(self, rel: str) -> bool:
         return rel in self.overlay or (self.root / rel).is_file()
 
+    def is_dir(self, rel: str) -> bool:
+        """`rel` is a folder of the repo (or of the pending changes)."""
+        prefix = rel.rstrip("/") + "/"
+        return (self.root / rel).is_dir() or any(key.startswith(prefix) for key in self.overlay)
+
     def source(self, rel: str) -> SourceText:
         data = self.read(rel)
         if data is None:

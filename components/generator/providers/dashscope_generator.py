@@ -238,11 +238,6 @@ class DashscopeGenerator(_ModelClientAdapter):
     ) -> _EmbeddingResult:
         return self._embed(texts, model)
 
-    async def aembed(
-        self, texts: _Sequence[str], model: str | None = None
-    ) -> _EmbeddingResult:
-        return await self._aembed(texts, model)
-
 
 if __name__ == "__main__":
     client = DashscopeClient()

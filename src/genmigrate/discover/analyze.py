@@ -11,7 +11,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, ScopeProvider
 
 from genmigrate.discover.dynimport import IMPORT_HELPERS
-from genmigrate.discover.statements import Imports, collect_imports, statement_kind
+from genmigrate.discover.statements import Imports, collect_imports, is_type_checking_block, statement_kind
 from genmigrate.model import Statement
 
 ALWAYS_NEEDED = frozenset({"side-effect"})
@@ -90,7 +90,7 @@ def build_graph(module: cst.Module, source: str | None = None) -> ModuleGraph:
                 uses[user].add(where)
     statements = [
         Statement(index=i, line=positions[n].start.line, end_line=positions[n].end.line,
-                  kind=statement_kind(i, n), defines=defines[i])
+                  kind=statement_kind(i, n), defines=defines[i], type_only=is_type_checking_block(n))
         for i, n in enumerate(body)
     ]
     calls = source is None or any(helper in source for helper in IMPORT_HELPERS)

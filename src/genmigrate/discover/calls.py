@@ -29,7 +29,8 @@ _STRONG_LAST = frozenset({"converse", "converse_stream", "invoke_model", "invoke
                           "text_generation"})
 # Model calls when the object is an SDK object (module, SDK class or an attribute built from one).
 _WEAK_LAST = frozenset({"chat", "achat", "generate", "agenerate", "embed", "aembed", "embeddings", "completion",
-                        "acompletion", "complete", "acomplete", "chat_stream", "embed_documents", "embed_query"})
+                        "acompletion", "complete", "acomplete", "complete_async", "stream_async", "chat_stream",
+                        "embed_documents", "embed_query"})
 _HTTP_VERBS = frozenset({"post", "request", "stream", "send"})
 _CONSUMER_WORDS = ("client", "generator", "llm", "model", "provider")
 MODEL_PATH = re.compile(

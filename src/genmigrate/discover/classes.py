@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 
 from genmigrate.discover.analyze import ModuleGraph
 from genmigrate.discover.statements import dotted
@@ -43,11 +44,32 @@ def describe_classes(graph: ModuleGraph) -> list[ClassInfo]:
             name=node.name.value, line=graph.positions[node.name].start.line, end_line=end, bases=bases,
             protocol="unknown", methods=methods, needs=graph.needs([index]),
             model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
+            opens_client=_opens_client(node),
         ))
     local = {info.name: info for info in infos}
     for info in infos:
         info.protocol = _protocol(info, aliases, local)
     return infos
+
+
+_ENTER_METHODS = (("__aenter__", "async"), ("__enter__", "sync"))
+
+
+def _opens_client(node: cst.ClassDef) -> list[str]:
+    """How the class must be entered before use: the kinds ("async", "sync") of its `__aenter__` /
+    `__enter__` methods that assign an attribute of self (the lazily created SDK client)."""
+    methods = {stmt.name.value: stmt for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)}
+    return [kind for name, kind in _ENTER_METHODS if name in methods and _assigns_self(methods[name])]
+
+
+def _assigns_self(node: cst.FunctionDef) -> bool:
+    attribute = m.Attribute(value=m.Name("self"))
+    assignment = (
+        m.Assign(targets=[m.ZeroOrMore(), m.AssignTarget(target=attribute), m.ZeroOrMore()])
+        | m.AnnAssign(target=attribute)
+        | m.AugAssign(target=attribute)
+    )
+    return bool(m.findall(node.body, assignment))
 
 
 def _protocol(info: ClassInfo, aliases: dict[str, str], local: dict[str, ClassInfo]) -> Protocol:
@@ -81,6 +103,7 @@ def _method(graph: ModuleGraph, node: cst.FunctionDef) -> MethodInfo:
         is_generator=graph.may_contain(node, "yield") and _yields(node),
         decorators=[graph.module.code_for_node(d.decorator) for d in node.decorators],
         stub=_is_stub(node),
+        model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
     )
 
 
@@ -121,7 +144,7 @@ class _ModelTypeFinder(cst.CSTVisitor):
             self.found.add(node.attr.value)
 
 
-def _model_types(node: cst.ClassDef) -> list[str]:
+def _model_types(node: cst.ClassDef | cst.FunctionDef) -> list[str]:
     finder = _ModelTypeFinder()
     node.body.visit(finder)
     return sorted(finder.found - {"UNDEFINED"})

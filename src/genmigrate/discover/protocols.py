@@ -2,7 +2,8 @@
 OpenAILLM(LLMBase)`) says which methods are the provider operations, read from its signatures and
 bodies: a `messages`/`prompt` parameter means generate, `text(s)` means embed, a `stream=` flag or a
 generator means stream, `async def` the async variant. `[tool.genmigrate.protocols]` states or
-overrides a mapping for a base or a class. Each class then offers exactly the mapped operations it
+overrides a mapping for a base or a class; a class with neither, whose method names say nothing
+(`run(self, prompt)`), is read by the same rules from its own methods. Each class then offers exactly the mapped operations it
 really implements: an abstract or stub method (`pass`, `raise NotImplementedError`) offers nothing,
 and an async operation counts only when the class defines it itself.
 """
@@ -24,6 +25,15 @@ PROMPT_PARAMS = frozenset({"prompt", "query", "question", "instruction", "input"
 TEXT_PARAMS = frozenset({"text", "document", "sentence", "input_text", "content"})
 TEXTS_PARAMS = frozenset({"texts", "documents", "sentences", "inputs", "chunks"})
 STREAM_FLAGS = ("stream", "streaming")
+# The private methods LangChain (`_generate`, `_stream`, `_call`) and LlamaIndex (`_get_text_embedding`)
+# subclasses implement, and the public method of the framework's base class that calls each: the
+# adapter calls the public one, which takes plain messages (dicts) and strings and converts them.
+FRAMEWORK_HOOKS = {
+    "_generate": "invoke", "_agenerate": "ainvoke", "_stream": "stream", "_astream": "astream",
+    "_call": "invoke", "_acall": "ainvoke",
+    "_get_text_embedding": "get_text_embedding_batch", "_get_text_embeddings": "get_text_embedding_batch",
+    "_aget_text_embedding": "aget_text_embedding_batch", "_aget_text_embeddings": "aget_text_embedding_batch",
+}
 _GENERATION_WORDS = ("generat", "chat", "complet", "respon", "answer", "ask", "invoke")
 
 # dotted module -> (path, bytes) of a repo file, or None
@@ -44,6 +54,17 @@ def learn_protocols(
         for info in parsed.classes:
             if info.protocol != "modelclient":
                 _learn(info, bases.ancestry(info, parsed.module, bound, local), f"{parsed.module}.{info.name}", stated)
+            if info.protocol == "unknown":
+                _learn_from_itself(info, f"{parsed.module}.{info.name}")
+
+
+def _learn_from_itself(info: ClassInfo, dotted: str) -> None:
+    """A class with no known method names and no protocol base (a Haystack `run(prompt)`
+    component) is read by the same signature rules, from its own methods."""
+    mapping = protocol_of(info.methods)
+    operations = class_operations(mapping, info.methods, []) if mapping else []
+    if operations:
+        info.protocol, info.protocol_base, info.operations = "learned", dotted, operations
 
 
 def _learn(info: ClassInfo, chain: list[tuple[str, ClassInfo]], dotted: str, stated: Mapping[str, Mapping[str, str]]) -> None:
@@ -117,7 +138,7 @@ def _stream_flag(method: MethodInfo) -> str:
 
 def _kind(method: MethodInfo) -> str | None:
     named = _named(method)
-    if method.name.startswith("_") or not named:
+    if (method.name.startswith("_") and method.name not in FRAMEWORK_HOOKS) or not named:
         return None
     name, first = method.name.lower(), named[0]
     if "embed" in name or (first in TEXT_PARAMS | TEXTS_PARAMS and not any(w in name for w in _GENERATION_WORDS)):
@@ -133,12 +154,14 @@ def _operation(op: str, method: MethodInfo, flag: str) -> Operation | None:
         return None
     first = named[0]
     if op.endswith("embed"):
-        kind = "texts" if first in TEXTS_PARAMS else "text"
+        kind = "texts" if first in TEXTS_PARAMS or method.name in FRAMEWORK_HOOKS else "text"
     else:
         kind = "messages" if first in MESSAGE_PARAMS else "prompt"
+    hook = FRAMEWORK_HOOKS.get(method.name)
     return Operation(
-        name=op, method=method.name, input=kind, stream_flag=flag,
-        options=sorted(p for p in named[1:] if p != flag),
+        name=op, method=hook or method.name, input=kind, stream_flag=flag,
+        # A hook's other parameters (`stop`, `run_manager`) belong to the framework, not the caller.
+        options=[] if hook else sorted(p for p in named[1:] if p != flag),
         any_option=any(p.startswith("**") for p in method.params),
         is_generator=method.is_generator,
     )

@@ -91,6 +91,12 @@ def is_main_guard(node: cst.CSTNode) -> bool:
     )
 
 
+def is_type_checking_block(node: cst.CSTNode) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` with no else branch."""
+    test = m.Name("TYPE_CHECKING") | m.Attribute(attr=m.Name("TYPE_CHECKING"))
+    return m.matches(node, m.If(test=test, orelse=None))
+
+
 def catches_import_error(node: cst.Try) -> bool:
     for handler in node.handlers:
         names = {n.value for n in m.findall(handler.type, m.Name())} if handler.type else set()
