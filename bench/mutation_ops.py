@@ -8,7 +8,8 @@ operator in the legacy code is a site.
 
 Left out, as equivalent by construction (parity compares behaviour, not text): docstrings,
 type annotations, imports, `__all__`-style dunder assignments, `if __name__ == "__main__":`
-blocks (never run on import), and logging / print calls (their text is not part of a trace).
+blocks (never run on import), and logging / print calls (debug and info text is not recorded; a
+logger's name and records at the levels loggers are configured for are).
 """
 
 from __future__ import annotations

@@ -39,10 +39,12 @@ from genmigrate.parity.facts import module_facts
 from genmigrate.parity.harness import ParityCase
 from genmigrate.parity.offline import seed_tiktoken_cache
 from genmigrate.parity.worker import WorkerError
+from genmigrate.sourcefile import SourceText
 from genmigrate.write import write_changes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-DEFAULT_FIXTURES = ("legacy_app",)
+# Every fixture whose migration extracts provider modules (the folder migrated, under fixtures/).
+DEFAULT_FIXTURES = ("legacy_app", "framework_pkg/libsrc", "functions_app", "abc_layers")
 SEED = 20240601
 
 
@@ -67,6 +69,17 @@ class Mutant:
         return f"{self.target.fixture}:{self.target.path}:{self.operator}#{self.index}"
 
 
+FUNCTIONS_ONLY = {"name": "", "line": 0, "end_line": 0, "bases": [], "protocol": "functions", "methods": [],
+                  "needs": []}  # a module without classes: its scenarios drive its public functions
+
+
+def _specs(client: Any, move: Any, base: Path, root: str) -> tuple[CaseSpec, ...]:
+    infos = [dataclasses.asdict(info) for info in client.classes] or [FUNCTIONS_ONLY]
+    facts = module_facts(base / move.source_path, [info["name"] for info in infos])
+    return tuple(CaseSpec(move.provider, move.target_module, move.source_module, info, root=root,
+                          facts=facts.get(info["name"])) for info in infos)
+
+
 def prepare(fixture: str, base: Path) -> list[Target]:
     """Copy and migrate `fixture` into `base`; the extracted modules with their classes."""
     shutil.copytree(FIXTURES / fixture, base, ignore=shutil.ignore_patterns("__pycache__", "tests"))
@@ -74,25 +87,17 @@ def prepare(fixture: str, base: Path) -> list[Target]:
     if outcome.plan is None:
         raise SystemExit(f"{base}:0: nothing to migrate in {fixture}")
     plan, clients = outcome.plan, {c.path: c for c in outcome.scan.clients}
-    facts = {path: module_facts(base / path, [k.name for k in c.classes]) for path, c in clients.items()}
-    write_changes(base, outcome.changes)
     root = str(base / plan.import_root) if plan.import_root else str(base)
-    out = []
-    for move in plan.moves:
-        client = clients.get(move.source_path)
-        if client is None:
-            continue
-        specs = tuple(CaseSpec(move.provider, move.target_module, move.source_module, dataclasses.asdict(info),
-                               root=root, facts=facts[move.source_path].get(info.name))
-                      for info in client.classes)
-        out.append(Target(fixture, move.target_path, specs, (move.adapter_class,)))
-    return out
+    moves = [(move, clients[move.source_path]) for move in plan.moves if move.source_path in clients]
+    specs = {move.target_path: _specs(client, move, base, root) for move, client in moves}  # read before writing
+    write_changes(base, outcome.changes)
+    return [Target(fixture, move.target_path, specs[move.target_path], (move.adapter_class,)) for move, _ in moves]
 
 
 def all_mutants(targets: list[Target], base: dict[str, Path]) -> list[Mutant]:
     found = []
     for target in targets:
-        code = (base[target.fixture] / target.path).read_text(encoding="utf-8")
+        code = SourceText.read(base[target.fixture] / target.path).text
         found += [Mutant(target, op, n) for op, n in sites(code, target.skip_classes)]
     return found
 
@@ -111,6 +116,10 @@ def traces(spec: CaseSpec, against: dict[str, Any] | None = None) -> dict[str, A
     return out if against is None else ""
 
 
+def _key(spec: CaseSpec) -> str:
+    return f"{spec.module}:{spec.info.name}"
+
+
 def _rebased(spec: CaseSpec, root: Path, base: Path) -> CaseSpec:
     return dataclasses.replace(spec, root=str(root / Path(spec.root or base).relative_to(base)))
 
@@ -118,15 +127,15 @@ def _rebased(spec: CaseSpec, root: Path, base: Path) -> CaseSpec:
 def run_mutant(mutant: Mutant, base: Path, work: Path, baseline: dict[str, Any]) -> tuple[str, str] | None:
     """(killing class, scenario) or None when the mutant survives."""
     source = base / mutant.target.path
-    code = source.read_text(encoding="utf-8")
-    changed = mutate(code, mutant.operator, mutant.index, mutant.target.skip_classes)
+    original = SourceText.read(source)
+    changed = mutate(original.text, mutant.operator, mutant.index, mutant.target.skip_classes)
     root = work / f"m{abs(hash(mutant.name))}"
     shutil.copytree(base, root, copy_function=os.link)
     (root / mutant.target.path).unlink()
-    (root / mutant.target.path).write_text(changed, encoding="utf-8")
+    (root / mutant.target.path).write_bytes(original.with_text(changed).encode())
     try:
         for spec in mutant.target.specs:
-            key = f"{spec.module}:{spec.info.name}"
+            key = _key(spec)
             killed = traces(_rebased(spec, root, base), baseline[key])
             if killed:
                 return spec.info.name, str(killed)
@@ -140,18 +149,20 @@ def run_control(target: Target, base: Path, work: Path, baseline: dict[str, Any]
     root = work / f"control{abs(hash(target.path))}"
     shutil.copytree(base, root, copy_function=os.link)
     try:
-        found = [traces(_rebased(s, root, base), baseline[f"{s.module}:{s.info.name}"]) for s in target.specs]
+        found = [traces(_rebased(s, root, base), baseline[_key(s)]) for s in target.specs]
         return [str(f) for f in found if f]
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
 def describe(mutant: Mutant, base: Path) -> str:
-    """The changed lines of a mutant, `-old` / `+new`."""
-    code = (base / mutant.target.path).read_text(encoding="utf-8")
+    """`path:line: operator: -old | +new`, the changed lines of a mutant."""
+    code = SourceText.read(base / mutant.target.path).text
     changed = mutate(code, mutant.operator, mutant.index, mutant.target.skip_classes)
-    diff = difflib.unified_diff(code.splitlines(), changed.splitlines(), n=0, lineterm="")
-    return " | ".join(line.strip() for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+    diff = list(difflib.unified_diff(code.splitlines(), changed.splitlines(), n=0, lineterm=""))
+    line = next((h.split()[1].lstrip("-").split(",")[0] for h in diff if h.startswith("@@")), "0")
+    lines = " | ".join(d.strip() for d in diff if d[:1] in "+-" and d[:3] not in ("+++", "---"))
+    return f"{mutant.target.path}:{line}: {mutant.operator}: {lines}"
 
 
 def score(results: list[tuple[Mutant, tuple[str, str] | None]], bases: dict[str, Path]) -> dict[str, Any]:
@@ -168,6 +179,62 @@ def score(results: list[tuple[Mutant, tuple[str, str] | None]], bases: dict[str,
             "targets": sorted({m.target.path for m, _ in results})}
 
 
+def stratified(mutants: list[Mutant], size: int, seed: int) -> list[Mutant]:
+    """`size` mutants (0: all) drawn with `seed`, an equal share per fixture (a small fixture's unused share
+    goes to the others), in a fixed order: the same arguments always run the same mutants."""
+    groups: dict[str, list[Mutant]] = {}
+    for mutant in mutants:
+        groups.setdefault(mutant.target.fixture, []).append(mutant)
+    size = min(size or len(mutants), len(mutants))
+    quota = dict.fromkeys(groups, 0)
+    while sum(quota.values()) < size:
+        open_ = [f for f in groups if quota[f] < len(groups[f])]
+        share = max((size - sum(quota.values())) // len(open_), 1)
+        for fixture in open_:
+            quota[fixture] = min(len(groups[fixture]), quota[fixture] + share, quota[fixture] + size - sum(quota.values()))
+    rng = random.Random(seed)
+    return [m for fixture, group in groups.items() for m in rng.sample(group, quota[fixture])]
+
+
+def baselines(targets: list[Target]) -> dict[str, Any]:
+    """Every scenario trace of every class of `targets`, unmutated."""
+    out = {}
+    for target in targets:
+        for spec in target.specs:
+            recorded = traces(spec)
+            if isinstance(recorded, str):
+                raise SystemExit(f"{target.path}:0: the unmutated module does not run: {recorded}")
+            out[_key(spec)] = recorded
+    return out
+
+
+def never_constructs(target: Target, baseline: dict[str, Any]) -> bool:
+    """No scenario of the unmutated module gets an instance of any of its classes (its SDK is not
+    installed here, say): its mutants cannot be told apart by behaviour in this environment."""
+    events = [e for spec in target.specs if spec.info.name for t in baseline[_key(spec)].values() for e in t["events"]]
+    built = [e for e in events if e.get("step") == "construct" and "returned" in e]
+    return bool(events) and not built and all(spec.info.name for spec in target.specs)
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    bases = {f: tmp / f for f in args.fixture or DEFAULT_FIXTURES}
+    targets = [t for fixture, base in bases.items() for t in prepare(fixture, base)
+               if not args.only or any(word in t.path for word in args.only)]
+    mutants = all_mutants(targets, bases)
+    sample = stratified(mutants, args.sample, args.seed)
+    sampled = [t for t in targets if any(m.target is t for m in sample)]  # only these need a baseline
+    baseline = baselines(sampled)
+    recorded_at = time.perf_counter()
+    control = [run_control(t, bases[t.fixture], tmp, baseline) for t in sampled]
+    blocked = {t.path for t in sampled if never_constructs(t, baseline)}
+    results = [(m, run_mutant(m, bases[m.target.fixture], tmp, baseline)) for m in sample if m.target.path not in blocked]
+    return {**score(results, bases), "not_runnable": sorted(m.name for m in sample if m.target.path in blocked), "generated": len(mutants), "seed": args.seed,
+            "generated_per_fixture": dict(Counter(m.target.fixture for m in mutants)),
+            "control_passes": not any(control), "baseline_seconds": round(recorded_at - started, 1),
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=200, help="mutants to run (0: every mutant)")
@@ -177,36 +244,20 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     seed_tiktoken_cache()
-    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="genmigrate-mutants-") as tmp:
-        bases = {f: Path(tmp) / f for f in args.fixture or DEFAULT_FIXTURES}
-        targets = [t for fixture, base in bases.items() for t in prepare(fixture, base)
-                   if not args.only or any(word in t.path for word in args.only)]
-        baseline = {}
-        for target in targets:
-            for spec in target.specs:
-                recorded = traces(spec)
-                if isinstance(recorded, str):
-                    raise SystemExit(f"{target.path}:0: the unmutated module does not run: {recorded}")
-                baseline[f"{spec.module}:{spec.info.name}"] = recorded
-        recorded_at = time.perf_counter()
-        control = [run_control(t, bases[t.fixture], Path(tmp), baseline) for t in targets]
-        mutants = all_mutants(targets, bases)
-        sample = random.Random(args.seed).sample(mutants, min(args.sample or len(mutants), len(mutants)))
-        results = [(m, run_mutant(m, bases[m.target.fixture], Path(tmp), baseline)) for m in sample]
-        figures = {**score(results, bases), "generated": len(mutants), "seed": args.seed, "control_passes": not any(control),
-               "baseline_seconds": round(recorded_at - started, 1),
-               "seconds": round(time.perf_counter() - started, 1)}
+        figures = measure(args, Path(tmp))
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
     print(f"mutation score: {figures['killed']}/{figures['total']} killed ({100 * figures['score']:.0f}%), "
-          f"{len(mutants)} mutants generated, seed {args.seed}, {figures['seconds']} s")
+          f"{figures['generated']} mutants generated, seed {args.seed}, {figures['seconds']} s")
     for label in ("per_fixture", "per_operator"):
         for key, row in figures[label].items():
-            print(f"  {label[4:]} {key}: {row['killed']}/{row['total']}")
+            print(f"  {label[4:]} {key}: {row['killed']}/{row['total']} ({100 * row['killed'] / row['total']:.0f}%)")
     for name, change in figures["survivor_changes"].items():
         print(f"  survived: {name}: {change}")
+    for name in figures["not_runnable"]:
+        print(f"  not scored (no instance can be built here, its SDK missing): {name}")
     return 0
 
 

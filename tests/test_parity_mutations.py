@@ -1,5 +1,6 @@
 """The derived parity scenarios kill at least the measured floor of a fixed-seed sample of
-mechanical (LibCST) mutants of the extracted provider modules of the migrated fixture app (see
+mechanical (LibCST) mutants of the extracted provider modules of every migrated fixture, an equal
+share per fixture (see
 bench/mutations.py, which runs the full set). Mutants run in the shared warm worker, not one
 pytest each."""
 
@@ -18,13 +19,15 @@ BENCH = Path(__file__).resolve().parent.parent / "bench" / "mutations.py"
 
 
 def test_mutation_score_floor_on_a_fixed_sample() -> None:
-    command = [sys.executable, str(BENCH), "--json", "--sample", "30", "--seed", "20240601"]
+    command = [sys.executable, str(BENCH), "--json", "--sample", "24", "--seed", "20240601"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout)
-    assert figures["generated"] >= 150 and figures["total"] == figures["distinct"] == 30
+    assert figures["generated"] >= 150 and figures["total"] == figures["distinct"]
+    assert figures["total"] + len(figures["not_runnable"]) == 24 and len(figures["not_runnable"]) <= 2
+    assert set(figures["per_fixture"]) == {"legacy_app", "framework_pkg/libsrc", "functions_app", "abc_layers"}
     assert figures["targets"] and all("/components/generator/providers/" in t for t in figures["targets"])
     assert figures["control_passes"]
-    # Measured on this sample: 23/30 (0.77). The floor leaves two mutants of slack for a loaded
-    # machine; the target is 0.9, and the survivors name the scenarios still missing.
-    assert figures["killed"] / figures["total"] >= 0.7, figures["survivor_changes"]
+    # Measured on this sample: 18/23 (0.78; the full 150 sample of the bench: 0.88). The floor
+    # leaves two mutants of slack for a loaded machine; the survivors name the scenarios still missing.
+    assert figures["killed"] >= figures["total"] - 7, figures["survivor_changes"]

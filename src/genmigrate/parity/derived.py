@@ -128,13 +128,18 @@ def _branch_scenarios(
     return out
 
 
-def _function_call(function: dict[str, Any], argument: Callable[[str], tuple[bool, Any]]) -> Callable[[Probe], None]:
+def _function_call(function: dict[str, Any], argument: Callable[[str], tuple[bool, Any]],
+                   plant: bool = False, defaults: bool = False) -> Callable[[Probe], None]:
+    """Call a public function of the module with representative arguments (with `plant`, every
+    optional parameter planted as well; with `defaults`, only the required ones given)."""
     def steps(p: Probe) -> None:
         kwargs = {}
         for param in function["params"]:
             known, value = argument(param["name"])
-            if known or param["required"]:
+            if param["required"] or (known and not defaults):
                 kwargs[param["name"]] = value if known else PROMPT
+            elif plant:
+                kwargs[param["name"]] = planted(param)
         fn = getattr(p.module, function["name"], None)
         if fn is None:
             p.note({"step": function["name"], "missing": function["name"]})
@@ -142,6 +147,29 @@ def _function_call(function: dict[str, Any], argument: Callable[[str], tuple[boo
         p.step(function["name"], fn, consume=True, **kwargs)
 
     return steps
+
+
+def function_scenarios(facts: dict[str, Any], argument: Callable[[str], tuple[bool, Any]],
+                       modes: tuple[str, ...]) -> list[Scenario]:
+    """A module of functions only: each public function as is, with its optional parameters planted,
+    under every reply mode; and each environment variable the module reads, absent and set."""
+    functions = [f for f in facts.get("functions", []) if not f.get("is_async")]
+    out = []
+    for f in functions:
+        out.append(Scenario(f"function_{f['name']}", "ok", _function_call(f, argument)))
+        if any(not q["required"] for q in f["params"]):
+            out.append(Scenario(f"function_{f['name']}_planted", "ok", _function_call(f, argument, plant=True)))
+            out.append(Scenario(f"function_{f['name']}_defaults", "ok", _function_call(f, argument, defaults=True)))
+        out += [Scenario(f"function_{f['name']}_{mode}", mode, _function_call(f, argument)) for mode in modes]
+
+    def every_function(p: Probe) -> None:
+        for f in functions:
+            _function_call(f, argument)(p)
+
+    for name in facts.get("env", []):
+        out.append(Scenario(f"env_{name}_absent", "ok", every_function, f"{name} unset", {name: None}))
+        out.append(Scenario(f"env_{name}_set", "ok", every_function, f"{name} set", {name: env_value(name)}))
+    return out
 
 
 def _serialisation(info: ClassInfo) -> list[Scenario]:

@@ -104,12 +104,14 @@ def _class(module: ast.Module, name: str) -> ast.ClassDef | None:
 
 def class_facts(source: str, class_name: str, functions: bool = True) -> dict[str, Any]:
     """The facts of `class_name` in the module `source` (JSON-native; {} when it is not there).
-    `functions`: include the module's public functions (for one class per module)."""
+    `functions`: include the module's public functions (for one class per module). The name ""
+    stands for a module of functions only: its module-level facts."""
     try:
         module = ast.parse(source)
     except SyntaxError:
         return {}
-    node = _class(module, class_name)
+    node = _class(module, class_name) if class_name else ast.ClassDef(name="", bases=[], keywords=[], body=[],
+                                                                       decorator_list=[])
     if node is None:
         return {}
     methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)}

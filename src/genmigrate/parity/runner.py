@@ -17,7 +17,7 @@ from genmigrate.parity.environment import planted_environment, recorded_sleeps, 
 from genmigrate.parity.errors import responder_for
 from genmigrate.parity.given import UNKNOWN, Given
 from genmigrate.parity.intercept import intercept
-from genmigrate.parity.trace import Normaliser, is_stream, redact, request_trace
+from genmigrate.parity.trace import Normaliser, is_stream, recorded_logs, redact, request_trace
 
 
 class ParityNetworkError(RuntimeError):
@@ -269,7 +269,8 @@ def run_scenario(module_name: str, class_name: str, scenario: Scenario, aliases:
 def _run_steps(scenario: Scenario, probe: Probe, seconds: float) -> dict[str, Any] | None:
     """Run the steps under the scenario deadline; on expiry, what the timeout is reported with."""
     try:
-        with deadline(seconds), recorded_sleeps(lambda s: probe.note({"sleep": round(s, 3)})):
+        with deadline(seconds), recorded_sleeps(lambda s: probe.note({"sleep": round(s, 3)})), \
+                recorded_logs(probe.note, probe.normaliser):
             scenario.steps(probe)
     except ScenarioTimeout:
         requests = [e["request"] for e in probe.events if "request" in e]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 import pickle
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from genmigrate.model import ClassInfo, MethodInfo
-from genmigrate.parity.derived import PROMPT, derived_scenarios
+from genmigrate.parity.derived import PROMPT, derived_scenarios, function_scenarios
+from genmigrate.parity.imports import import_cost
 from genmigrate.parity.runner import FAILED, Probe, Scenario
 from genmigrate.parity.trace import SECRET_PREFIX
 
@@ -23,6 +28,9 @@ _MODELS = {"bedrock": "anthropic.claude-parity-v1", "dashscope": "qwen-parity", 
            "anthropic": "claude-parity", "azure": "gpt-parity"}
 
 
+DOCUMENTS = [{"id": "doc-1", "text": "alpha"}, {"id": "doc-2", "text": "beta"}]
+
+
 def model_for(provider: str) -> str:
     return _MODELS.get(provider, "parity-model")
 
@@ -35,6 +43,7 @@ def _argument(name: str, provider: str, stream: bool) -> tuple[bool, Any]:
         "system": "Answer briefly.", "system_prompt": "Answer briefly.", "model": model_for(provider),
         "model_name": model_for(provider), "model_id": model_for(provider), "max_tokens": 16,
         "temperature": 0.2, "top_p": 0.9, "stream": stream, "texts": ["alpha", "beta"],
+        "items": DOCUMENTS, "documents": DOCUMENTS, "docs": DOCUMENTS,
     }
     return (name in known, known.get(name))
 
@@ -63,8 +72,8 @@ _CONSTRUCTOR_ARGS: dict[str, Any] = {
 
 
 def _public(info: ClassInfo) -> dict[str, MethodInfo]:
-    """Public methods by name; a duplicated definition keeps the later one, as Python does."""
-    return {m.name: m for m in info.methods if not m.name.startswith("_")}
+    """Public methods (and `__call__`) by name; a duplicated definition keeps the later one, as Python does."""
+    return {m.name: m for m in info.methods if not m.name.startswith("_") or m.name == "__call__"}
 
 
 def _constructor(info: ClassInfo) -> MethodInfo | None:
@@ -101,9 +110,27 @@ def construction_scenarios(info: ClassInfo) -> list[Scenario]:
             Scenario("pickle_roundtrip", "ok", pickled, "pickle and unpickle a fresh instance")]
 
 
+_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def planted_image() -> str:
+    """A one-pixel PNG at a fixed path (the same in every run): for inputs that name a local image."""
+    path = Path(tempfile.gettempdir()) / "genmigrate-parity" / "planted.png"
+    if not path.is_file() or path.read_bytes() != _PNG:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_PNG)
+    return str(path)
+
+
 def framework_model_type(p: Probe, name: str) -> Any:
     """The framework's own `ModelType` member: the same object to both sides, never a look-alike
-    the module under test defines (a candidate that rejects the framework's enum must show)."""
+    the module under test defines (a candidate that rejects the framework's enum must show). The
+    framework is the one the original module imports `ModelType` from (adalflow when it defines its own)."""
+    imported = getattr(p.reference_module, "ModelType", None)
+    recorded = p.given is not None and p.given.framework("ModelType")  # an audit's candidate side
+    if recorded or (imported is not None and getattr(imported, "__module__", "") != p.reference_module.__name__):
+        return getattr(p.framework("ModelType"), name)
     try:
         holder = importlib.import_module("adalflow.core.types").ModelType
     except ImportError:
@@ -171,6 +198,8 @@ def model_client_scenarios(info: ClassInfo, provider: str) -> list[Scenario]:
         Scenario("convert_prompt", "ok", _convert_only(provider, PROMPT, {"temperature": 0.2}, "LLM")),
         Scenario("convert_messages", "ok", _convert_only(provider, MESSAGES, {}, "LLM")),
         Scenario("convert_images", "ok", _convert_only(provider, PROMPT, {"images": [IMAGE_URL]}, "LLM")),
+        Scenario("convert_image_file", "ok", _convert_only(provider, PROMPT, {"images": [planted_image()]}, "LLM")),
+        Scenario("convert_messages_without_role", "ok", _convert_only(provider, [{"content": PROMPT}], {}, "LLM")),
         Scenario("convert_embedder", "ok", _convert_only(provider, ["alpha", "beta"], {}, "EMBEDDER")),
         Scenario("call_llm", "ok", _model_call(provider, "LLM", False, False)),
         Scenario("call_llm_stream", "ok", _model_call(provider, "LLM", False, True)),
@@ -237,6 +266,15 @@ def _input_shapes(method: MethodInfo, provider: str) -> list[Scenario]:
         images = [{"role": "user", "content": PROMPT, "images": [IMAGE_URL]}]
         out.append(Scenario(f"{method.name}_image_messages", "ok", _method_call(method, provider,
                                                                                  extra={"messages": images})))
+        files = [{"role": "user", "content": PROMPT, "images": [planted_image()]}]
+        out.append(Scenario(f"{method.name}_image_file_messages", "ok", _method_call(method, provider,
+                                                                                     extra={"messages": files})))
+        out.append(Scenario(f"{method.name}_messages_without_role", "ok", _method_call(
+            method, provider, extra={"messages": [{"content": PROMPT}]})))
+    for name in ("images", "image_paths", "image_path", "image"):
+        if name in method.params:
+            value = planted_image() if name in ("image_path", "image") else [planted_image()]
+            out.append(Scenario(f"{method.name}_{name}_file", "ok", _method_call(method, provider, extra={name: value})))
     return out
 
 
@@ -254,9 +292,25 @@ def method_scenarios(info: ClassInfo, provider: str, skip: set[str]) -> list[Sce
     return out
 
 
+def _module_facts(p: Probe) -> None:
+    """The loggers the module holds (a changed logger name shows) and the SDKs importing it loads."""
+    loggers = {p.normaliser.module_name(v.name) for v in vars(p.module).values() if isinstance(v, logging.Logger)}
+    p.note({"loggers": sorted(loggers)})
+    with p.quiet():
+        environ = dict(os.environ)
+    p.note({"imports": import_cost(p.module.__name__, environ)})
+
+
+MODULE_SCENARIO = Scenario("module", "ok", _module_facts, "loggers and the SDKs importing the module loads")
+
+
 def scenarios_for(info: ClassInfo, provider: str, facts: dict[str, Any] | None = None) -> list[Scenario]:
     """Every derived scenario for the class; names are unique and stable (they key the snapshots).
-    `facts` (from the legacy source) add constructor, env, branch, function and serialisation ones."""
+    `facts` (from the legacy source) add constructor, env, branch, function and serialisation ones.
+    A module of functions only (protocol "functions", no class) is driven through its functions."""
+    if info.protocol == "functions" and not info.name:
+        found = function_scenarios(facts or {}, lambda name: _argument(name, provider, False), WRAPPER_ERROR_MODES)
+        return [*found, MODULE_SCENARIO]
     out = construction_scenarios(info)
     if info.protocol == "modelclient":
         out += model_client_scenarios(info, provider)
@@ -268,6 +322,6 @@ def scenarios_for(info: ClassInfo, provider: str, facts: dict[str, Any] | None =
                                  lambda method, extra: _method_call(method, provider, extra=extra),
                                  lambda name: _argument(name, provider, False))
     unique: dict[str, Scenario] = {}
-    for scenario in out:
+    for scenario in [*out, MODULE_SCENARIO]:
         unique.setdefault(scenario.name, scenario)
     return list(unique.values())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import enum
 import inspect
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -114,6 +116,20 @@ class Normaliser:
             qualname = self._renames[qualname]
         return f"{module}.{qualname}"
 
+    def module_name(self, name: str) -> str:
+        """A dotted name (a logger's, say) with the module under test read as `<module>`."""
+        for module in self._modules:
+            if name == module or name.startswith(module + "."):
+                return "<module>" + name[len(module):]
+        return name
+
+    def log_record(self, record: logging.LogRecord) -> str:
+        """`LEVEL logger: message`, the module's name and planted secrets normalised."""
+        message = record.getMessage()
+        for name in self._modules:
+            message = message.replace(name, "<module>")
+        return f"{record.levelname} {self.module_name(record.name)}: {scrub(message)}"
+
     def exception(self, exc: BaseException) -> dict[str, Any]:
         message = str(exc)
         for name in self._modules:
@@ -138,6 +154,8 @@ class Normaliser:
             return [self.value(v, depth + 1) for v in list(items)[:MAX_ITEMS]]
         if isinstance(value, BaseException):
             return self.exception(value)
+        if isinstance(value, logging.Logger):
+            return f"<logger {self.module_name(value.name)}>"
         if inspect.isasyncgen(value) or hasattr(value, "__anext__"):
             return {"stream": [self.value(v, depth + 1) for v in self._drain_async(value)]}
         if is_stream(value):
@@ -169,6 +187,27 @@ class Normaliser:
 
 _OPAQUE_ROOTS = ("openai", "anthropic", "httpx", "httpx2", "botocore", "boto3", "requests", "aiohttp", "ollama",
                  "dashscope", "urllib3", "ssl", "socket", "asyncio", "threading", "logging", "_thread")
+
+
+class _Recorder(logging.Handler):
+    def __init__(self, note: Callable[[dict[str, Any]], None], normaliser: Normaliser) -> None:
+        super().__init__(logging.NOTSET)
+        self._note, self._normaliser = note, normaliser
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._note({"log": self._normaliser.log_record(record)})
+
+
+@contextlib.contextmanager
+def recorded_logs(note: Callable[[dict[str, Any]], None], normaliser: Normaliser) -> Iterator[None]:
+    """Every record that reaches the root logger while inside (at the levels the loggers are
+    configured for: nothing is made more verbose) is noted as a `log` event."""
+    handler = _Recorder(note, normaliser)
+    logging.root.addHandler(handler)
+    try:
+        yield
+    finally:
+        logging.root.removeHandler(handler)
 
 
 def _fields(value: Any) -> dict[str, Any] | None:
