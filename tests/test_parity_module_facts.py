@@ -17,6 +17,8 @@ from genmigrate.parity.imports import import_cost
 from genmigrate.parity.scenarios import scenarios_for
 from genmigrate.parity.trace import Normaliser, recorded_logs
 
+pytestmark = pytest.mark.integration
+
 
 def test_log_records_name_their_logger_with_the_module_normalised() -> None:
     normaliser = Normaliser(("app.client",), lambda stream: [])
@@ -43,7 +45,7 @@ def test_import_cost_tells_an_eager_sdk_import_from_a_lazy_one(tmp_path: Path, m
     assert "eager_mod" not in sys.modules  # measured in a fresh interpreter
 
 
-SOURCE = '''
+SOURCE = """
 import os
 import requests
 
@@ -53,7 +55,7 @@ def chat(messages, model="small", temperature=0.3):
 
 def _private():
     pass
-'''
+"""
 
 
 def test_a_module_of_functions_only_is_driven_through_its_functions() -> None:

@@ -128,10 +128,12 @@ def _branch_scenarios(
     return out
 
 
-def _function_call(function: dict[str, Any], argument: Callable[[str], tuple[bool, Any]],
-                   plant: bool = False, defaults: bool = False) -> Callable[[Probe], None]:
+def _function_call(
+    function: dict[str, Any], argument: Callable[[str], tuple[bool, Any]], plant: bool = False, defaults: bool = False
+) -> Callable[[Probe], None]:
     """Call a public function of the module with representative arguments (with `plant`, every
     optional parameter planted as well; with `defaults`, only the required ones given)."""
+
     def steps(p: Probe) -> None:
         kwargs = {}
         for param in function["params"]:
@@ -149,8 +151,9 @@ def _function_call(function: dict[str, Any], argument: Callable[[str], tuple[boo
     return steps
 
 
-def function_scenarios(facts: dict[str, Any], argument: Callable[[str], tuple[bool, Any]],
-                       modes: tuple[str, ...]) -> list[Scenario]:
+def function_scenarios(
+    facts: dict[str, Any], argument: Callable[[str], tuple[bool, Any]], modes: tuple[str, ...]
+) -> list[Scenario]:
     """A module of functions only: each public function as is, with its optional parameters planted,
     under every reply mode; and each environment variable the module reads, absent and set."""
     functions = [f for f in facts.get("functions", []) if not f.get("is_async")]

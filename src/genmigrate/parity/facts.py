@@ -110,8 +110,11 @@ def class_facts(source: str, class_name: str, functions: bool = True) -> dict[st
         module = ast.parse(source)
     except SyntaxError:
         return {}
-    node = _class(module, class_name) if class_name else ast.ClassDef(name="", bases=[], keywords=[], body=[],
-                                                                       decorator_list=[])
+    node = (
+        _class(module, class_name)
+        if class_name
+        else ast.ClassDef(name="", bases=[], keywords=[], body=[], decorator_list=[])
+    )
     if node is None:
         return {}
     methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)}

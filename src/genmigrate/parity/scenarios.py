@@ -274,7 +274,8 @@ def _input_shapes(method: MethodInfo, provider: str) -> list[Scenario]:
     for name in ("images", "image_paths", "image_path", "image"):
         if name in method.params:
             value = planted_image() if name in ("image_path", "image") else [planted_image()]
-            out.append(Scenario(f"{method.name}_{name}_file", "ok", _method_call(method, provider, extra={name: value})))
+            call = _method_call(method, provider, extra={name: value})
+            out.append(Scenario(f"{method.name}_{name}_file", "ok", call))
     return out
 
 
