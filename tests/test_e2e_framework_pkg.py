@@ -19,9 +19,10 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "framework_pkg" / "
 FIXTURE_TESTS = "18 passed"  # the fixture's own suite, as written
 
 
-# The migrated layer, offline: each provider's capabilities; embed refused by every provider that
-# does not embed, before its legacy client is built (no SDK, key or connection needed); routing by
-# default provider and by an explicit one.
+# The migrated layer, offline: each provider's capabilities (Google and Together post one JSON body
+# and return the parsed reply: no streaming); embed refused by every provider that does not embed,
+# before its legacy client is built (no SDK, key or connection needed); routing by default provider
+# and by an explicit one.
 _LAYER = """
 import socket
 from unittest import mock
@@ -43,8 +44,8 @@ print(" ".join(map(str, out)))
 """
 LAYER = (
     "True anthropic:100 refused:anthropic azure:100 refused:azure bedrock:100 refused:bedrock cohere:101"
-    " dashscope:101 google:100 refused:google groq:100 refused:groq litellm:100 refused:litellm mistral:100"
-    " refused:mistral ollama:101 openai:111 together:100 refused:together"
+    " dashscope:101 google:000 refused:google groq:100 refused:groq litellm:100 refused:litellm mistral:100"
+    " refused:mistral ollama:101 openai:111 together:000 refused:together"
 )
 
 

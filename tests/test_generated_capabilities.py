@@ -4,17 +4,26 @@ wrapper: `capabilities` says what the legacy class offers, and every other opera
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import importlib
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
+import libcst as cst
 import pytest
 
+from genmigrate.discover.analyze import build_graph
+from genmigrate.discover.classes import describe_classes
+from genmigrate.generated import AdapterContext, modelclient_ops, render_adapter
+from genmigrate.model import MethodInfo
 from servers.render import LegacyProvider, import_package, write_package
 
 pytestmark = pytest.mark.unit
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 LOCAL = (
     LegacyProvider("streamer", "local_wrappers.py", "StreamOnly", "chat-wrapper"),
@@ -87,3 +96,46 @@ def test_a_refusal_comes_before_the_legacy_client_is_built(gen: SimpleNamespace,
         for operation in EXPECTED[provider][2]:  # a missing SDK or key would fail here otherwise
             with pytest.raises(gen.base.UnsupportedOperation):
                 _refused(m, operation, provider)
+
+
+FRAMEWORK_CLIENTS = PROJECT / "fixtures" / "framework_pkg" / "libsrc" / "fwpkg" / "components" / "model_client"
+
+
+def _rendered_capabilities(module: str, legacy_class: str) -> set[str]:
+    """The flags the rendered adapter of a framework fixture's ModelClient sets, read from its source."""
+    graph = build_graph(cst.parse_module((FRAMEWORK_CLIENTS / module).read_text()))
+    info = next(c for c in describe_classes(graph) if c.name == legacy_class)
+    context = AdapterContext(
+        module[: -len("_client.py")],
+        f"{legacy_class}Generator",
+        legacy_class,
+        info.protocol,
+        tuple(info.methods),
+        model_types=tuple(info.model_types),
+    )
+    tree = ast.parse(render_adapter(context))
+    calls = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["capabilities"]
+    ]
+    assert len(calls) == 1 and isinstance(calls[0], ast.Call)
+    return {k.arg for k in calls[0].keywords if k.arg and ast.literal_eval(k.value) is True}
+
+
+def test_a_client_that_posts_json_and_returns_the_parsed_reply_does_not_stream() -> None:
+    # Together's `call` posts the request as one JSON body and returns `reply.json()`.
+    assert _rendered_capabilities("together_client.py", "TogetherClient") == set()
+    # Groq's `call` forwards `**api_kwargs` to the SDK, so `stream=True` reaches it.
+    assert _rendered_capabilities("groq_client.py", "GroqAPIClient") == {"streaming"}
+
+
+def test_modelclient_streams_only_through_a_call_that_can_return_a_stream() -> None:
+    params = ["self", "api_kwargs", "model_type"]
+    posts = (MethodInfo("call", 1, params, may_stream=False), MethodInfo("parse_chat_completion", 2, ["self", "c"]))
+    ops = modelclient_ops(posts)
+    assert (ops["generate"], ops["stream"], ops["astream"]) == (True, False, False)
+    # An `acall` that streams gives `astream`, a sync `call` that does not gives no `stream`.
+    both = (*posts, MethodInfo("acall", 3, params, is_async=True))
+    ops = modelclient_ops(both)
+    assert (ops["stream"], ops["astream"], ops["agenerate"]) == (False, True, True)

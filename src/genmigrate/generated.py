@@ -268,6 +268,8 @@ def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...
     inherited = not set(defined) & {"call", "acall"}
     ops: dict[str, bool] = {}
     sides = (("call", "generate", "stream", "embed"), ("acall", "agenerate", "astream", "aembed"))
+    # `astream` reads the sync `call` stream when there is one (see adapter_modelclient.py.j2).
+    streams = inherited
     for method, generate, stream, embed in sides:
         # A call method that branches on some ModelType members serves only those.
         own = defined[method].model_types if method in names else []
@@ -275,7 +277,9 @@ def modelclient_ops(methods: tuple[MethodInfo, ...], model_types: tuple[str, ...
         llm = not kinds or "LLM" in kinds or "parse_chat_completion" in names
         embeds = "parse_embedding_response" in names and (not kinds or "EMBEDDER" in kinds)
         offered = method in names or inherited
-        ops.update({generate: offered and llm, stream: offered and llm, embed: offered and embeds})
+        # A call that posts its arguments as one value and returns the parsed reply never streams.
+        streams = streams or (method in names and defined[method].may_stream)
+        ops.update({generate: offered and llm, stream: offered and llm and streams, embed: offered and embeds})
     return {name: ops[name] for name in ("generate", "stream", "agenerate", "astream", "embed", "aembed")}
 
 

@@ -41,6 +41,8 @@ class MethodInfo:
     # The body does nothing: only a docstring, `pass`, `...` or `raise NotImplementedError`.
     stub: bool = False
     model_types: list[str] = field(default_factory=list)  # `ModelType` members the body names
+    # The body can hand back a stream: it yields, names `stream`, or forwards `**` keywords into a call.
+    may_stream: bool = True
 
 
 # The unified operations a generated adapter can offer, in the order adapters define them.

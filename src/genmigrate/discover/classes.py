@@ -117,7 +117,22 @@ def _method(graph: ModuleGraph, node: cst.FunctionDef) -> MethodInfo:
         decorators=[graph.module.code_for_node(d.decorator) for d in node.decorators],
         stub=_is_stub(node),
         model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
+        may_stream=_may_stream(graph, node),
     )
+
+
+def _may_stream(graph: ModuleGraph, node: cst.FunctionDef) -> bool:
+    """The body can hand back a stream: it yields, names `stream` (a flag it reads, a streaming SDK
+    method), or forwards keywords with `**` into a call, so a caller's `stream=True` reaches the SDK.
+    A body that posts its arguments as one value and returns the parsed reply cannot."""
+    if graph.may_contain(node, "yield") and _yields(node):
+        return True
+    if graph.may_contain(node, "**") and m.findall(node.body, m.Arg(star="**")):
+        return True
+    if not graph.may_contain(node, "stream"):
+        return False
+    found = m.findall(node.body, m.Name() | m.SimpleString())
+    return any(isinstance(f, (cst.Name, cst.SimpleString)) and "stream" in f.value.lower() for f in found)
 
 
 def _is_stub(node: cst.FunctionDef) -> bool:
