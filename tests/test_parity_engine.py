@@ -128,3 +128,23 @@ def test_cli_errors_are_one_line_exit_2(tmp_path: Path) -> None:
     missing = runner.invoke(main, ["parity", str(tmp_path)])
     assert missing.exit_code == 2 and len(missing.output.strip().splitlines()) == 1
     assert "Traceback" not in missing.output + os.linesep
+
+
+def test_snapshot_update_rerecords_a_tampered_baseline(recorded: Path, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "tampered"
+    shutil.copytree(recorded, root)
+    ambr = root / "tests" / "parity" / "__snapshots__" / "test_tiny_parity.ambr"
+    original = ambr.read_text(encoding="utf-8")
+    assert '"x-title": "tiny"' in original
+    ambr.write_text(original.replace('"x-title": "tiny"', '"x-title": "tampered"', 1), encoding="utf-8")  # one snapshot
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p != ambr}
+    runner = CliRunner()
+    assert runner.invoke(main, ["parity", str(root)]).exit_code == 1
+    updated = runner.invoke(main, ["parity", "--snapshot-update", str(root)])
+    assert updated.exit_code == 0, updated.output
+    assert "snapshots: 0 written, 1 updated" in updated.output
+    assert ambr.read_text(encoding="utf-8") == original
+    assert runner.invoke(main, ["parity", str(root)]).exit_code == 0
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p != ambr} == before
