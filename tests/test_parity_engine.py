@@ -148,3 +148,22 @@ def test_snapshot_update_rerecords_a_tampered_baseline(recorded: Path, tmp_path:
     assert ambr.read_text(encoding="utf-8") == original
     assert runner.invoke(main, ["parity", str(root)]).exit_code == 0
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p != ambr} == before
+
+
+def test_snapshot_update_ending_in_an_error_puts_the_snapshots_back(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from genmigrate.parity import command
+
+    snapshots = tmp_path / "tests" / "parity" / "__snapshots__"
+    snapshots.mkdir(parents=True)
+    (snapshots / "test_tiny_parity.ambr").write_text("recorded\n", encoding="utf-8")
+
+    def half_run(*_: object) -> int:  # a run that rewrote snapshots, then could not finish
+        (snapshots / "test_tiny_parity.ambr").write_text("rewritten\n", encoding="utf-8")
+        (snapshots / "test_new_parity.ambr").write_text("new\n", encoding="utf-8")
+        return 2
+
+    monkeypatch.setattr(command, "_check_tree", half_run)
+    result = CliRunner().invoke(main, ["parity", str(tmp_path), "--snapshot-update"])
+    assert result.exit_code == 2
+    assert [(p.name, p.read_text(encoding="utf-8")) for p in snapshots.iterdir()] == [("test_tiny_parity.ambr", "recorded\n")]
