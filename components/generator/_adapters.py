@@ -17,6 +17,7 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass, replace
+from importlib import import_module
 from typing import Any, ClassVar, Literal
 
 from ._bridge import iterate_async
@@ -322,6 +323,9 @@ class WrapperAdapter(_Adapter):
     """Drives a plain wrapper (`chat(messages, model=...)`, `complete(prompt)`,
     `embed(texts)`)."""
 
+    # The framework module whose `ChatMessage` the legacy methods take ("": dicts).
+    message_module: ClassVar[str] = ""
+
     def _arguments(
         self, request: GenerationRequest, shape: CallShape
     ) -> tuple[Any, dict[str, Any]]:
@@ -335,8 +339,25 @@ class WrapperAdapter(_Adapter):
             raise UnsupportedOperation(self.provider, refused[0], detail)
         kwargs = {k: v for k, v in options.items() if v is not None}
         if shape.input == "messages":
-            return to_chat_messages(request.messages), kwargs
+            return self._framework_messages(to_chat_messages(request.messages)), kwargs
         return _prompt(request.messages, self.provider), kwargs
+
+    def _framework_messages(self, messages: list[dict[str, Any]]) -> list[Any]:
+        if not self.message_module:
+            return messages
+        try:
+            message_type = import_module(self.message_module).ChatMessage
+        except (ImportError, AttributeError):
+            return messages
+        extra = ("role", "content")
+        return [
+            message_type(
+                role=m["role"],
+                content=m["content"],
+                additional_kwargs={k: v for k, v in m.items() if k not in extra},
+            )
+            for m in messages
+        ]
 
     def _embed_options(self, model: str | None, shape: CallShape) -> dict[str, Any]:
         if model is None:

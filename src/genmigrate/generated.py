@@ -83,6 +83,7 @@ class AdapterContext:
     model_types: tuple[str, ...] = ()  # ModelType members the class names (ModelClient)
     model_type_bound: bool = False  # the module imports its own `ModelType` (the framework's enum)
     opens_client: tuple[str, ...] = ()  # "async"/"sync": calls run inside `async with`/`with`
+    message_module: str = ""  # LlamaIndex module whose `ChatMessage` the legacy `chat` takes
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def render_adapter(ctx: AdapterContext) -> str:
         "adapter_class": ctx.adapter_class,
         "legacy_class": ctx.legacy_class,
         "opens_client": frozenset(ctx.opens_client),
+        "message_module": ctx.message_module,
     }
     if ctx.protocol == "learned":
         learned = {op.name: op for op in ctx.operations}

@@ -82,6 +82,9 @@ class ClassInfo:
     # The dotted name the module's own `ModelType` is imported from by a statement the class needs
     # (e.g. "adalflow.core.types.ModelType"); "" when it binds none (the adapter then imports AdalFlow's).
     model_type_import: str = ""
+    # The LlamaIndex module a base class is imported from (e.g. "llama_index.core.llms"): its
+    # `ChatMessage`, when it defines one, is what the class's `chat(messages)` takes.
+    message_module: str = ""
 
 
 @dataclass

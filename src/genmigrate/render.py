@@ -101,6 +101,7 @@ def _provider_module(
             model_types=tuple(primary.model_types),
             opens_client=tuple(primary.opens_client),
             model_type_bound=move.protocol == "modelclient" and bool(primary.model_type_import),
+            message_module=primary.message_module,
         )
     adapter = render_adapter(context)
     module = add_adapter(module, adapter, provider_header(move, plan.import_root))

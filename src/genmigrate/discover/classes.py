@@ -51,6 +51,7 @@ def describe_classes(graph: ModuleGraph) -> list[ClassInfo]:
             model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
             opens_client=_opens_client(node),
             model_type_import=_model_type_import(graph, needs),
+            message_module=_message_module(bases, aliases),
         ))
     local = {info.name: info for info in infos}
     for info in infos:
@@ -63,6 +64,14 @@ def _model_type_import(graph: ModuleGraph, needs: list[int]) -> str:
     statement or a `try` of them at top level); "" when the class's statements bind none."""
     imports = [i for i in needs if isinstance(graph.nodes[i], (cst.SimpleStatementLine, cst.Try))]
     return import_aliases(graph, imports).get("ModelType", "")
+
+
+def _message_module(bases: list[str], aliases: dict[str, str]) -> str:
+    """The LlamaIndex module the first base class from LlamaIndex is imported from; "" for none."""
+    for resolved in (_resolved(base, aliases) for base in bases):
+        if resolved.startswith("llama_index."):
+            return resolved.rsplit(".", 1)[0]
+    return ""
 
 
 _ENTER_METHODS = (("__aenter__", "async"), ("__enter__", "sync"))
@@ -85,11 +94,16 @@ def _assigns_self(node: cst.FunctionDef) -> bool:
     return bool(m.findall(node.body, assignment))
 
 
+def _resolved(base: str, aliases: dict[str, str]) -> str:
+    """A base class as written, its first name replaced by the dotted original it is imported as."""
+    head, dot, rest = base.partition(".")
+    return aliases.get(head, head) + dot + rest
+
+
 def _protocol(info: ClassInfo, aliases: dict[str, str], local: dict[str, ClassInfo]) -> Protocol:
     names = {method.name for method in info.methods}
     for base in info.bases:
-        head, dot, rest = base.partition(".")
-        resolved = aliases.get(head, head) + dot + rest
+        resolved = _resolved(base, aliases)
         if resolved.rsplit(".", 1)[-1] == "ModelClient":
             return "modelclient"
         parent = local.get(base)
