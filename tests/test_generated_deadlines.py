@@ -163,6 +163,20 @@ def test_sdk_clients_the_legacy_client_holds_get_the_deadline_and_no_retries(
     assert sdk.timeout == 90.0 and kept.get("azure").request_timeout is None
 
 
+def test_an_sdk_client_the_legacy_client_creates_on_first_use_is_bound_as_it_is_assigned(
+    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retry = migrated_app._resilience.RetryPolicy()
+    owned = fixture_manager(migrated_app, servers, rec, monkeypatch, timeout=42.0, retry=retry)
+    legacy = owned.get("azure").client
+    assert legacy.async_client is None  # AzureAIClient.acall creates it on first use
+    legacy.async_client = legacy.init_async_client()  # what acall does
+    assert (legacy.async_client.timeout, legacy.async_client.max_retries) == (42.0, 0)
+    other = type(legacy)(api_key="k", azure_endpoint="http://127.0.0.1:9", api_version="2024-06-01")
+    other.async_client = other.init_async_client()  # an instance no manager built keeps its own
+    assert (other.async_client.timeout, other.async_client.max_retries) != (42.0, 0)
+
+
 def test_a_silent_server_costs_one_deadline_without_a_worker_thread_when_the_manager_retries(
     migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch, silent: str
 ) -> None:

@@ -55,16 +55,51 @@ def bind_sdk_clients(client: Any, timeout: float | None, retries: bool) -> bool:
     """Rebind the SDK clients `client` holds in its attributes (those with
     `with_options`, `timeout` and `max_retries`, as the openai and anthropic clients
     have) to `timeout` per request (unless theirs is shorter) and, unless `retries`, no
-    SDK retries; True when it found one. A client the legacy code creates later (often
-    its async one) is not seen."""
+    SDK retries; True when it found one. One the legacy code assigns later (often its
+    async client, made on first use) is rebound as it is assigned."""
     found = False
     for name, sdk in list(getattr(client, "__dict__", {}).items()):
-        if not _is_sdk_client(sdk):
-            continue
-        options: dict[str, Any] = {} if retries else {"max_retries": 0}
-        if timeout is not None and not _within(sdk.timeout, timeout):
-            options["timeout"] = timeout
-        if options:
-            setattr(client, name, sdk.with_options(**options))
-        found = True
+        if _is_sdk_client(sdk):
+            setattr(client, name, _bound(sdk, timeout, retries))
+            found = True
+    if timeout is not None or not retries:
+        _watch(client, timeout, retries)
     return found
+
+
+def _bound(sdk: Any, timeout: float | None, retries: bool) -> Any:
+    options: dict[str, Any] = {} if retries else {"max_retries": 0}
+    if timeout is not None and not _within(sdk.timeout, timeout):
+        options["timeout"] = timeout
+    return sdk.with_options(**options) if options else sdk
+
+
+# legacy instance -> (timeout, retries) its later SDK clients are bound to
+_BINDINGS: weakref.WeakKeyDictionary[Any, tuple[float | None, bool]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _watch(client: Any, timeout: float | None, retries: bool) -> None:
+    """Bind the SDK clients assigned to `client` from now on: its class's
+    `__setattr__` is wrapped, once, by one that binds them for the watched instances
+    (every other instance assigns as before)."""
+    cls = type(client)
+    if not hasattr(client, "__dict__"):
+        return  # slots: its attributes are fixed
+    try:
+        _BINDINGS[client] = (timeout, retries)
+    except TypeError:
+        return  # not weakly referenceable or not hashable
+    if getattr(cls.__setattr__, "_binds_sdk_clients", False):
+        return
+    assign: Any = cls.__setattr__
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        binding = _BINDINGS.get(self) if _is_sdk_client(value) else None
+        if binding is not None:
+            value = _bound(value, *binding)
+        assign(self, name, value)
+
+    __setattr__._binds_sdk_clients = True  # type: ignore[attr-defined]
+    cls.__setattr__ = __setattr__  # type: ignore[assignment]
