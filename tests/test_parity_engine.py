@@ -128,3 +128,42 @@ def test_cli_errors_are_one_line_exit_2(tmp_path: Path) -> None:
     missing = runner.invoke(main, ["parity", str(tmp_path)])
     assert missing.exit_code == 2 and len(missing.output.strip().splitlines()) == 1
     assert "Traceback" not in missing.output + os.linesep
+
+
+def test_snapshot_update_rerecords_a_tampered_baseline(recorded: Path, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "tampered"
+    shutil.copytree(recorded, root)
+    ambr = root / "tests" / "parity" / "__snapshots__" / "test_tiny_parity.ambr"
+    original = ambr.read_text(encoding="utf-8")
+    assert '"x-title": "tiny"' in original
+    ambr.write_text(original.replace('"x-title": "tiny"', '"x-title": "tampered"', 1), encoding="utf-8")  # one snapshot
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p != ambr}
+    runner = CliRunner()
+    assert runner.invoke(main, ["parity", str(root)]).exit_code == 1
+    updated = runner.invoke(main, ["parity", "--snapshot-update", str(root)])
+    assert updated.exit_code == 0, updated.output
+    assert "snapshots: 0 written, 1 updated" in updated.output
+    assert ambr.read_text(encoding="utf-8") == original
+    assert runner.invoke(main, ["parity", str(root)]).exit_code == 0
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p != ambr} == before
+
+
+def test_snapshot_update_ending_in_an_error_puts_the_snapshots_back(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from genmigrate.parity import command
+
+    snapshots = tmp_path / "tests" / "parity" / "__snapshots__"
+    snapshots.mkdir(parents=True)
+    (snapshots / "test_tiny_parity.ambr").write_text("recorded\n", encoding="utf-8")
+
+    def half_run(*_: object) -> int:  # a run that rewrote snapshots, then could not finish
+        (snapshots / "test_tiny_parity.ambr").write_text("rewritten\n", encoding="utf-8")
+        (snapshots / "test_new_parity.ambr").write_text("new\n", encoding="utf-8")
+        return 2
+
+    monkeypatch.setattr(command, "_check_tree", half_run)
+    result = CliRunner().invoke(main, ["parity", str(tmp_path), "--snapshot-update"])
+    assert result.exit_code == 2
+    assert [(p.name, p.read_text(encoding="utf-8")) for p in snapshots.iterdir()] == [("test_tiny_parity.ambr", "recorded\n")]

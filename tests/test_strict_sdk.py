@@ -96,6 +96,9 @@ def test_parity_on_the_applied_tree_skips_or_refuses(legacy: Path, tmp_path: Pat
     assert strict.returncode == 2
     # after apply the old path is a shim: the import now lives in the generated module, so line 1
     assert strict.stderr.splitlines() == [f"{PATH}:1: parity: package '{ABSENT}' is not installed (--strict)"]
+    (root / "pyproject.toml").write_text("[tool.genmigrate]\nstrict = true\n", encoding="utf-8")
+    configured = genmigrate("parity", ".", cwd=root)
+    assert (configured.returncode, configured.stderr.splitlines()) == (2, strict.stderr.splitlines())
 
 
 @pytest.mark.parametrize(

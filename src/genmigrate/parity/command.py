@@ -38,11 +38,40 @@ def _show(found: list[Difference], as_json: bool, summary: dict[str, Any], notes
         click.echo(str(difference))
 
 
-def _run_tree(path: Path, tests_dir: str, as_json: bool, strict: bool = False) -> int:
+def _strict(path: Path, flag: bool | None) -> bool:
+    """`--strict` when given, else `[tool.genmigrate] strict` of the project PATH belongs to."""
+    from genmigrate.config import load_config
+    from genmigrate.discover.importroot import locate
+
+    return load_config(locate(path).config_dir).merged(strict=flag).strict
+
+
+def _run_tree(path: Path, tests_dir: str, as_json: bool, strict: bool | None = None, update: bool = False) -> int:
+    """Check the tree; an update that ends in an error (exit 2) leaves the snapshots as they were."""
+    from genmigrate.parity.tests_render import SNAPSHOTS
+
+    folder = path / tests_dir / SNAPSHOTS
+    kept = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} if update and folder.is_dir() else {}
+    code = _check_tree(path, tests_dir, as_json, strict, update)
+    if update and code == 2:
+        for extra in [p for p in folder.rglob("*") if p.is_file() and p not in kept] if folder.is_dir() else []:
+            extra.unlink()
+        for file, data in kept.items():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(data)
+    return code
+
+
+def _check_tree(path: Path, tests_dir: str, as_json: bool, strict: bool | None, update: bool) -> int:
+    from genmigrate.config import ConfigError
     from genmigrate.parity.tests_render import ParityError, strict_errors, verify_parity
 
     try:
-        report = verify_parity(path, tests_dir)
+        strict = _strict(path, strict)
+        report = verify_parity(path, tests_dir, update=update)
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        return 2
     except ParityError as exc:
         click.echo(str(exc), err=True)
         return 2
@@ -54,11 +83,14 @@ def _run_tree(path: Path, tests_dir: str, as_json: bool, strict: bool = False) -
         click.echo(f"{path / tests_dir}:0: {error.splitlines()[0]}", err=True)
     if report.errors and not report.differences and report.failed == 0:
         return 2
-    summary = {"passed": report.passed, "failed": report.failed, "differ": len(report.differences), "ok": report.ok}
+    summary = {"passed": report.passed, "failed": report.failed, "differ": len(report.differences), "ok": report.ok,
+               **({"snapshots": report.rerecorded} if update else {})}
     _show(report.differences, as_json, summary, report.notes)
     if not as_json:
         click.echo(f"parity: {report.passed} passed, {report.failed} failed"
                    f"{', ' + str(len(report.differences)) + ' scenarios differ' if report.differences else ''}")
+    if update and not as_json:
+        click.echo(f"snapshots: {report.rerecorded['written']} written, {report.rerecorded['updated']} updated")
     return 0 if report.ok else 1
 
 
@@ -92,12 +124,15 @@ def _run_pair(root: Path, legacy: str, candidate: str, as_json: bool) -> int:
 @click.option("--map-file", type=click.Path(path_type=Path), metavar="FILE",
               help="With --base: renames from FILE's [map] table (default: [tool.genmigrate.parity.map] of PATH).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full structured report as JSON.")
-@click.option("--strict", is_flag=True, help="A client whose SDK is not installed here is an error (exit 2).")
+@click.option("--strict", is_flag=True, default=None,
+              help="A client whose SDK is not installed here is an error (exit 2; also [tool.genmigrate] strict).")
+@click.option("--snapshot-update", "update", is_flag=True,
+              help="Re-record PATH's parity snapshots from the tree as it is now, then report how many changed.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"Seconds one scenario may run (default 30; also ${SCENARIO_ENV}).")
 def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate: str | None, root: Path,
                base: str | None, renames: tuple[str, ...], as_json: bool, timeout: float | None,
-               strict: bool = False, map_file: Path | None = None) -> None:
+               strict: bool | None = None, map_file: Path | None = None, update: bool = False) -> None:
     """Rerun PATH's generated parity tests, compare --legacy with --candidate over derived scenarios,
     or (--base REV) audit every legacy client class and function at REV against its counterpart in PATH.
 
@@ -120,4 +155,4 @@ def parity_cmd(path: Path | None, tests_dir: str, legacy: str | None, candidate:
     if path is None or not path.is_dir():
         click.echo(f"{path or '.'}:0: {'no such directory' if path else 'give PATH or --legacy/--candidate'}", err=True)
         sys.exit(2)
-    sys.exit(_run_tree(path, tests_dir, as_json, strict))
+    sys.exit(_run_tree(path, tests_dir, as_json, strict, update))

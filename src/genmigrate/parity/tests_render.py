@@ -52,6 +52,7 @@ class ParityReport:
     notes: list[str] = field(default_factory=list)  # one line each: a skipped module, a timed-out scenario
     skipped: dict[str, str] = field(default_factory=dict)  # module -> the package missing here
     output: str = ""  # pytest's output, secrets already redacted by the traces
+    rerecorded: dict[str, int] = field(default_factory=dict)  # with `update`: "written"/"updated" -> snapshots
 
 
 class ParityError(Exception):
@@ -274,15 +275,30 @@ def report_notes(report: Path) -> list[str]:
 _SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors)")
 
 
-def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str = "") -> ParityReport:
-    """Run the generated parity tests of the tree at `root`; report behaviour differences."""
+def _snapshot_entries(folder: Path) -> dict[tuple[str, str], str]:
+    """(file, snapshot name) -> its serialized data, over every snapshot file under `folder`."""
+    return {(path.name, snapshot.name): str(snapshot.data) for path in sorted((folder / SNAPSHOTS).glob("*.ambr"))
+            for snapshot in AmberDataSerializer.read_file(str(path))}
+
+
+def _rerecorded(before: dict[tuple[str, str], str], after: dict[tuple[str, str], str]) -> dict[str, int]:
+    return {"written": sum(key not in before for key in after),
+            "updated": sum(key in before and before[key] != data for key, data in after.items())}
+
+
+def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str = "",
+                  update: bool = False) -> ParityReport:
+    """Run the generated parity tests of the tree at `root`; report behaviour differences.
+    With `update` the snapshots are re-recorded from the tree as it is now (syrupy's `--snapshot-update`)."""
     folder = root / tests_dir
     if not folder.is_dir():
         raise ParityError(f"{folder}:1: no parity tests here (run `genmigrate apply` first)")
+    before = _snapshot_entries(folder) if update else {}
     with tempfile.TemporaryDirectory(prefix="genmigrate-parity-") as tmp:
         report = Path(tmp) / "report.jsonl"
         with progress.counting("parity cases verified", lambda: _row_count(report)):
-            result = _pytest(root.resolve(), root.resolve(), folder.resolve(), [], report, import_root)
+            result = _pytest(root.resolve(), root.resolve(), folder.resolve(), ["--snapshot-update"] if update else [],
+                             report, import_root)
         got = _load_got(report)
         notes = report_notes(report)
         skipped = skipped_packages(report)
@@ -294,4 +310,5 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str 
         errors.append(f"parity tests failed without a trace difference:\n{_tail(result)}")
     return ParityReport(ok=result.returncode == 0 and not found, passed=counts.get("passed", 0),
                         failed=counts.get("failed", 0), differences=found, errors=errors, notes=notes,
-                        skipped=skipped, output=result.stdout + result.stderr)
+                        skipped=skipped, output=result.stdout + result.stderr,
+                        rerecorded=_rerecorded(before, _snapshot_entries(folder)) if update else {})
