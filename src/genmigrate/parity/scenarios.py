@@ -41,8 +41,8 @@ def _argument(name: str, provider: str, stream: bool) -> tuple[bool, Any]:
         "messages": MESSAGES, "prompt": PROMPT, "query": PROMPT, "text": PROMPT, "input": PROMPT,
         "content": PROMPT, "message": PROMPT, "question": PROMPT, "user_prompt": PROMPT,
         "system": "Answer briefly.", "system_prompt": "Answer briefly.", "model": model_for(provider),
-        "model_name": model_for(provider), "model_id": model_for(provider), "max_tokens": 16,
-        "temperature": 0.2, "top_p": 0.9, "stream": stream, "texts": ["alpha", "beta"],
+        "model_name": model_for(provider), "model_id": model_for(provider), "name": model_for(provider),
+        "max_tokens": 16, "temperature": 0.2, "top_p": 0.9, "stream": stream, "texts": ["alpha", "beta"],
         "items": DOCUMENTS, "documents": DOCUMENTS, "docs": DOCUMENTS,
     }
     return (name in known, known.get(name))

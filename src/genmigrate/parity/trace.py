@@ -223,7 +223,22 @@ def _fields(value: Any) -> dict[str, Any] | None:
     state = getattr(value, "__dict__", None)
     if not isinstance(state, dict):
         return None
-    return {k: v for k, v in sorted(state.items()) if not k.startswith("__")}
+    merged = {**_class_data(type(value)), **state}  # the instance's own values win, as attribute lookup does
+    return {k: v for k, v in sorted(merged.items()) if not k.startswith("__")}
+
+
+def _class_data(kind: type) -> dict[str, Any]:
+    """Public plain values set on the class body (`name = "x"`): state every instance reads, so a
+    changed one shows. Methods, properties and other descriptors are behaviour, not state."""
+    out: dict[str, Any] = {}
+    for klass in reversed(kind.__mro__[:-1]):
+        if klass.__module__.split(".")[0] in _OPAQUE_ROOTS or klass.__module__ == "builtins":
+            continue
+        for key, item in vars(klass).items():
+            if key.startswith("_") or callable(item) or hasattr(item, "__get__") or isinstance(item, kind):
+                continue
+            out[key] = item
+    return out
 
 
 def is_stream(value: Any) -> bool:
