@@ -102,4 +102,7 @@ def _watch(client: Any, timeout: float | None, retries: bool) -> None:
         assign(self, name, value)
 
     __setattr__._binds_sdk_clients = True  # type: ignore[attr-defined]
-    cls.__setattr__ = __setattr__  # type: ignore[assignment]
+    try:
+        cls.__setattr__ = __setattr__  # type: ignore[assignment]
+    except TypeError:  # a built-in type, e.g. the module a functions client is
+        del _BINDINGS[client]
