@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from types import MethodType
+from types import MethodType, ModuleType
 from typing import Any
 
 # Libraries whose retry decorators the manager steps past when it owns retrying.
@@ -85,8 +85,10 @@ def _watch(client: Any, timeout: float | None, retries: bool) -> None:
     `__setattr__` is wrapped, once, by one that binds them for the watched instances
     (every other instance assigns as before)."""
     cls = type(client)
-    if not hasattr(client, "__dict__"):
-        return  # slots: its attributes are fixed
+    if isinstance(client, ModuleType) or not hasattr(client, "__dict__"):
+        # A module's code assigns its globals straight into its dict, never through
+        # `__setattr__` (nor can the module type take one); slots: attributes are fixed.
+        return
     try:
         _BINDINGS[client] = (timeout, retries)
     except TypeError:
@@ -102,7 +104,4 @@ def _watch(client: Any, timeout: float | None, retries: bool) -> None:
         assign(self, name, value)
 
     __setattr__._binds_sdk_clients = True  # type: ignore[attr-defined]
-    try:
-        cls.__setattr__ = __setattr__  # type: ignore[assignment]
-    except TypeError:  # a built-in type, e.g. the module a functions client is
-        del _BINDINGS[client]
+    cls.__setattr__ = __setattr__  # type: ignore[assignment]
