@@ -9,6 +9,7 @@ a thin layer over `migrate()`; nothing here prints or writes into the target rep
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -28,7 +29,7 @@ from genmigrate.plan import MigrationPlan, PlanError, existing_moves, make_plan
 from genmigrate.probe import ImportProbe
 from genmigrate.render import RenderError, module_name, render
 from genmigrate.tree import Tree
-from genmigrate.verify import check_outputs, materialised
+from genmigrate.verify import check_outputs, materialised, write_into
 
 if TYPE_CHECKING:
     from genmigrate.parity.tests_render import ParityTarget
@@ -68,6 +69,8 @@ class Run:
     parity_differences: list[str] = field(default_factory=list)  # verify
     warnings: list[SourceError] = field(default_factory=list)  # every stage may add some
     probe: ImportProbe | None = None  # the import check's interpreter, started by discover
+    candidate: tuple[Path, dict[str, bytes]] | None = None  # the migrated copy made early, what is in it
+    libraries: list[str] = field(default_factory=list)  # installed libraries the client modules import
 
     @cached_property
     def tree(self) -> Tree:
@@ -82,6 +85,7 @@ class Run:
         """Start the import check's interpreter, which loads the installed `libraries` (most of its
         cost) while the run goes on."""
         self.probe = ImportProbe(self.root, libraries)
+        self.libraries = list(libraries)
         self.scratch.callback(self.probe.cancel)
 
     def outcome(self) -> Outcome:
@@ -114,7 +118,7 @@ def _render(run: Run) -> list[FileChange]:
     changes = render(run.plan, run.scan, run.tree)
     if run.parity and changes:
         _refuse_unsafe(run, changes)  # before the baseline is recorded, the slow part
-        changes = sorted(changes + _parity_files(run), key=lambda c: c.path)
+        changes = sorted(changes + _parity_files(run, changes), key=lambda c: c.path)
     return changes
 
 
@@ -134,7 +138,7 @@ def _verify(run: Run) -> list[str]:
     if plan is None or not run.changes:
         return []
     _refuse_unsafe(run, run.changes)
-    copy = run.scratch.enter_context(materialised(run.root, run.changes))
+    copy = _migrated_copy(run)
     # The import check is the slowest step: it runs in the background while the outputs are
     # checked and the idempotency pass runs.
     assert run.probe is not None
@@ -248,10 +252,43 @@ def _parity_check(run: Run, copy: Path) -> list[str]:
     return [str(d) for d in report.differences] or ([] if report.ok else ["parity suite failed"])
 
 
-def _parity_files(run: Run) -> list[FileChange]:
+def _migrated_copy(run: Run) -> Path:
+    """The scratch copy of the migrated tree: the one made while the baseline was recorded, with
+    what changed since written into it, or a new one."""
+    if run.candidate is None:
+        return run.scratch.enter_context(materialised(run.root, run.changes))
+    copy, written = run.candidate
+    write_into(copy, [c for c in run.changes if written.get(c.path) != c.new])
+    return copy
+
+
+def _copy_candidate(run: Run, migration: list[FileChange], tests: dict[str, bytes]) -> None:
+    """The scratch copy of the migrated tree made before the baseline is recorded: its parity tests
+    are there, their snapshots not yet."""
+    tree = Tree(run.root)
+    changes = migration + [FileChange(p, tree.read(p), data) for p, data in tests.items()]
+    run.candidate = (run.scratch.enter_context(materialised(run.root, changes)), {c.path: c.new for c in changes})
+
+
+def _prefetch_candidate(run: Run, targets: list[ParityTarget]) -> None:
+    """Have the run's worker trace the migrated copy's cases in the background while the baseline
+    is recorded from the original."""
+    from genmigrate.parity.service import prefetch
+    from genmigrate.parity.tests_render import case_requests, import_paths
+
+    assert run.plan is not None and run.candidate is not None
+    copy = run.candidate[0].resolve()
+    paths = import_paths(copy, run.plan.import_root)
+    # Half the cores: the other half records the baseline meanwhile.
+    prefetch(case_requests(targets, copy / run.plan.tests_dir, False, paths, run.root), max(1, (os.cpu_count() or 1) // 2))
+
+
+def _parity_files(run: Run, migration: list[FileChange]) -> list[FileChange]:
     """The parity tests and their snapshots recorded from `run.original`. A client whose SDK is not
-    installed here is noted, or with `strict` refused."""
+    installed here is noted, or with `strict` refused. One worker serves the whole run (recording
+    here, verifying later); it traces the migrated copy's cases while the baseline is recorded."""
     from genmigrate.parity import ParityTarget, render_parity_tests
+    from genmigrate.parity.service import run_worker
     from genmigrate.parity.tests_render import ParityError, record
 
     plan, scan, root = run.plan, run.scan, run.root
@@ -267,8 +304,14 @@ def _parity_files(run: Run) -> list[FileChange]:
     if not targets:
         return []
     files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir, root).items()}
+    original = run.original  # the copies go after the worker: it stops first
+    if run.verify:
+        _copy_candidate(run, migration, files)
+    run.scratch.enter_context(run_worker(libraries=run.libraries, repo=root))
+    if run.verify:
+        _prefetch_candidate(run, targets)
     try:
-        baseline = record(run.original, targets, plan.tests_dir, plan.import_root)
+        baseline = record(original, targets, plan.tests_dir, plan.import_root)
     except ParityError as exc:  # e.g. a broken user parity_scenarios.py: one line, not a traceback
         raise MigrationError([parse_problem(str(exc).replace(str(run.original), str(root)))]) from None
     files.update(baseline.files)

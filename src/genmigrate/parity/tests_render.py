@@ -23,11 +23,13 @@ from syrupy.extensions.amber import AmberDataSerializer
 
 from genmigrate import children, progress
 from genmigrate.model import ClassInfo, SourceError
+from genmigrate.parity.caches import bytecode_environment
 from genmigrate.parity.compare import Difference, differences
 from genmigrate.parity.deadline import timeout_line
 from genmigrate.parity.facts import module_facts
 from genmigrate.parity.harness import REPORT_ENV
 from genmigrate.parity.offline import tiktoken_cache_dir
+from genmigrate.parity.service import environment_for_pytest, prefetch, run_worker
 
 TEMPLATE = "parity_test.j2"
 SNAPSHOTS = "__snapshots__"
@@ -105,7 +107,7 @@ def _render(targets: Sequence[ParityTarget], tests_dir: str, use_legacy: bool,
     for provider, group in sorted(by_provider.items()):
         cases = [_case(t.cls, t.old_module if use_legacy else t.new_module, t.old_module,
                        facts.get((t.old_module, t.cls.name), {})) for t in group]
-        path = f"{tests_dir.strip('/')}/test_{re.sub(r'[^a-z0-9_]', '_', provider.lower())}_parity.py"
+        path = f"{tests_dir.strip('/')}/{_test_file(provider)}"
         out[path] = template.render(provider=provider, cases=cases)
     return out
 
@@ -117,21 +119,57 @@ def render_parity_tests(targets: Sequence[ParityTarget], tests_dir: str = "tests
     return _render(targets, tests_dir, use_legacy=False, root=root)
 
 
+def import_paths(root: Path, import_root: str = "") -> list[str]:
+    """What a run over the tree at `root` puts first on `sys.path`: the modules' dotted names
+    count from the import root (`libsrc/` of a framework, say)."""
+    return list(dict.fromkeys([str(root / import_root), str(root), *filter(None, [os.environ.get("PYTHONPATH")])]))
+
+
+def case_requests(targets: Sequence[ParityTarget], tests_folder: Path, use_legacy: bool, paths: list[str],
+                  root: Path | None = None) -> list[dict[str, Any]]:
+    """The cases the generated tests in `tests_folder` will ask the worker about, in the order
+    pytest runs them, each with the `sys.path` it runs with (for `service.prefetch`)."""
+    from genmigrate.parity.cases import CaseSpec
+
+    facts = target_facts(root, targets)
+    by_file: dict[str, list[ParityTarget]] = {}
+    for target in targets:
+        by_file.setdefault(_test_file(target.provider), []).append(target)
+    found = []
+    for _, group in sorted(by_file.items()):
+        for t in group:
+            spec = CaseSpec(t.provider, t.old_module if use_legacy else t.new_module, t.old_module,
+                            json.loads(json.dumps(dataclasses.asdict(t.cls), sort_keys=True)), str(tests_folder),
+                            facts=json.loads(json.dumps(facts.get((t.old_module, t.cls.name), {}), sort_keys=True)))
+            found.append({"case": spec.to_json(), "path": paths})
+    return found
+
+
+def _test_file(provider: str) -> str:
+    return f"test_{re.sub(r'[^a-z0-9_]', '_', provider.lower())}_parity.py"
+
+
 def _pytest(
-    cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Path, import_root: str = ""
+    cwd: Path, root: Path, test_dir: Path, extra: list[str], report: Path, import_root: str = "",
+    cache: bool = False,
 ) -> subprocess.CompletedProcess[str]:
+    """pytest over `test_dir`, its generated tests answered by the run's shared worker (started
+    here when the caller has none). `cache`: `root` is the user's own tree, whose bytecode goes to
+    genmigrate's cache folder (`genmigrate.parity.caches`); else none is written."""
     # An outer pytest's variables (xdist worker ids, PYTEST_ADDOPTS) are not this run's.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update({REPORT_ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"})
-    # The modules' dotted names count from the import root (`libsrc/` of a framework, say).
-    paths = dict.fromkeys([str(root / import_root), str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
-    env["PYTHONPATH"] = os.pathsep.join(paths)
-    cache = tiktoken_cache_dir()
-    if cache:
-        env["TIKTOKEN_CACHE_DIR"] = cache
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHONPYCACHEPREFIX"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    bytecode = bytecode_environment(root if cache else None)
+    env.update({REPORT_ENV: str(report), **bytecode})
+    env["PYTHONPATH"] = os.pathsep.join(import_paths(root, import_root))
+    tiktoken = tiktoken_cache_dir()
+    if tiktoken:
+        env["TIKTOKEN_CACHE_DIR"] = tiktoken
     command = [sys.executable, "-m", "pytest", str(test_dir), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
                "--rootdir", str(cwd), "-o", "addopts=", "-W", "ignore", *extra]
-    return children.run(command, cwd=cwd, env=env)  # dies with genmigrate, whole process group
+    with run_worker(bytecode):
+        env.update(environment_for_pytest())
+        return children.run(command, cwd=cwd, env=env)  # dies with genmigrate, whole process group
 
 
 @dataclass
@@ -160,7 +198,8 @@ def record(
         user = root / tests_dir / "parity_scenarios.py"
         if user.is_file():
             (work / tests_dir / user.name).write_bytes(user.read_bytes())
-        with progress.counting("parity cases recorded", lambda: _row_count(work / "report.jsonl")):
+        with progress.counting("parity cases recorded", lambda: _row_count(work / "report.jsonl")), run_worker():
+            prefetch(case_requests(targets, work / tests_dir, True, import_paths(root.resolve(), import_root), root))
             result = _pytest(
                 work, root.resolve(), work / tests_dir, ["--snapshot-update"], work / "report.jsonl", import_root
             )
@@ -287,9 +326,10 @@ def _rerecorded(before: dict[tuple[str, str], str], after: dict[tuple[str, str],
 
 
 def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str = "",
-                  update: bool = False) -> ParityReport:
+                  update: bool = False, cache: bool = False) -> ParityReport:
     """Run the generated parity tests of the tree at `root`; report behaviour differences.
-    With `update` the snapshots are re-recorded from the tree as it is now (syrupy's `--snapshot-update`)."""
+    With `update` the snapshots are re-recorded from the tree as it is now (syrupy's `--snapshot-update`).
+    `cache`: `root` is the user's own tree (not a scratch copy): bytecode goes to genmigrate's cache."""
     folder = root / tests_dir
     if not folder.is_dir():
         raise ParityError(f"{folder}:1: no parity tests here (run `genmigrate apply` first)")
@@ -298,7 +338,7 @@ def verify_parity(root: Path, tests_dir: str = "tests/parity", import_root: str 
         report = Path(tmp) / "report.jsonl"
         with progress.counting("parity cases verified", lambda: _row_count(report)):
             result = _pytest(root.resolve(), root.resolve(), folder.resolve(), ["--snapshot-update"] if update else [],
-                             report, import_root)
+                             report, import_root, cache)
         got = _load_got(report)
         notes = report_notes(report)
         skipped = skipped_packages(report)

@@ -40,6 +40,7 @@ from genmigrate.parity.trace import redact
 from genmigrate.parity.warmup import Mark, forget_application, merge, replay, share_botocore_data
 
 Reply = dict[str, Any]
+STARTS_ENV = "GENMIGRATE_PARITY_STARTS"  # a file each worker notes its start in (see `note`)
 
 
 class WorkerError(RuntimeError):
@@ -140,15 +141,16 @@ class _CaseProcess:
     """A fork of the worker that imported one module under test and serves its trace requests,
     so what that import (or the app code it runs) does to SDK state ends with it."""
 
-    def __init__(self, spec: CaseSpec, jobs: int) -> None:
+    def __init__(self, spec: CaseSpec, jobs: int, path: list[str] | None = None, key: str = "") -> None:
         self.module = spec.module
-        self.key = (spec.module, spec.root)
+        self.key = key
         down_read, down_write = os.pipe()
         up_read, up_write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(down_write)
             os.close(up_read)
+            use_path(path)
             mark = Mark()
             _preload(spec)
             with os.fdopen(down_read, encoding="utf-8") as requests, \
@@ -183,35 +185,76 @@ class _CaseProcess:
         os.waitpid(self.pid, 0)
 
 
-def serve(requests: IO[str], replies: IO[str]) -> None:
-    """The worker's loop. It never imports the code under test itself: each module under test gets
-    its own forked process; the worker only keeps the libraries those processes learned about."""
-    jobs = max(1, os.cpu_count() or 1)
-    names: dict[str, list[str]] = {}  # case -> its scenario names
-    case: _CaseProcess | None = None
-    inline, inline_module = Server(jobs), None  # where fork does not exist
-    for line in requests:
-        request = json.loads(line)
+class Dispatcher:
+    """The worker's answers. It never imports the code under test itself: each module under test
+    gets its own forked process; the worker only keeps the libraries those processes learned about.
+    A request may carry the `sys.path` its case runs with (`path`: from a client of a shared worker)."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or max(1, os.cpu_count() or 1)
+        self.names: dict[str, list[str]] = {}  # case -> its scenario names
+        self.case: _CaseProcess | None = None
+        self.inline, self.inline_key = Server(self.jobs), ""  # where fork does not exist
+
+    def handle(self, request: dict[str, Any]) -> Reply:
+        path = request.pop("path", None)
         spec = CaseSpec(**request["case"])
+        key = json.dumps([spec.module, spec.root, path])
         if request["op"] == "names":
-            reply = _forked(_answer, [request], 1)[0]
-            names[_key(request["case"])] = reply.get("names", [])
+            reply = _forked(_on_path(path), [request], 1)[0]
+            self.names[_key(request["case"])] = reply.get("names", [])
             replay(reply.pop("learned", {}))
         elif not hasattr(os, "fork"):
-            if spec.module != inline_module:
+            if key != self.inline_key:
+                use_path(path)
                 _preload(spec)
-                inline_module = spec.module
-            reply = inline.handle(request)
+                self.inline_key = key
+            reply = self.inline.handle(request)
         else:
-            if case is None or not case.alive or case.key != (spec.module, spec.root):
-                if case is not None:
-                    case.close()
-                case = _CaseProcess(spec, jobs)
-            reply = case.ask({**request, "names": names.get(_key(request["case"]), [])})
+            if self.case is None or not self.case.alive or self.case.key != key:
+                if self.case is not None:
+                    self.case.close()
+                self.case = _CaseProcess(spec, self.jobs, path, key)
+            reply = self.case.ask({**request, "names": self.names.get(_key(request["case"]), [])})
             replay(reply.pop("learned", {}))
         reply.pop("learned", None)
-        replies.write(json.dumps(reply) + "\n")
+        return reply
+
+    def close(self) -> None:
+        if self.case is not None and self.case.alive:
+            self.case.close()
+
+
+def use_path(path: list[str] | None) -> None:
+    """Put the client's `sys.path` first (in a process that runs its case)."""
+    if path is not None:
+        sys.path[:] = list(dict.fromkeys([*path, *sys.path]))
+        importlib.invalidate_caches()
+
+
+def _on_path(path: list[str] | None) -> Any:
+    def answer(request: dict[str, Any]) -> Reply:
+        use_path(path)
+        return _answer(request)
+
+    return answer
+
+
+def serve(requests: IO[str], replies: IO[str]) -> None:
+    """The worker's loop over requests read from `requests`, one JSON line each."""
+    dispatcher = Dispatcher()
+    for line in requests:
+        replies.write(json.dumps(dispatcher.handle(json.loads(line))) + "\n")
         replies.flush()
+
+
+def note(**fields: Any) -> None:
+    """One JSON line in the file `GENMIGRATE_PARITY_STARTS` names, if set: each worker notes its
+    start (and a shared one, its end and how many clients it served)."""
+    where = os.environ.get(STARTS_ENV)
+    if where:
+        with open(where, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"pid": os.getpid(), **fields}) + "\n")
 
 
 def main() -> None:
@@ -219,6 +262,7 @@ def main() -> None:
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # whatever the code under test prints must not corrupt the replies
     sys.path[:] = json.loads(sys.stdin.readline())
+    note(event="start", shared=False)
     serve(sys.stdin, replies)
 
 
@@ -235,7 +279,7 @@ class Worker:
     def _start(self) -> subprocess.Popen[str]:
         command = [sys.executable, "-c", "from genmigrate.parity.worker import main; main()"]
         env = {**base_environment(), "PYTHONPATH": str(Path(genmigrate.__file__).resolve().parent.parent),
-               **{k: os.environ[k] for k in (SCENARIO_ENV, CASE_ENV) if k in os.environ}}
+               **{k: os.environ[k] for k in (SCENARIO_ENV, CASE_ENV, STARTS_ENV) if k in os.environ}}
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                    env=env, text=True, encoding="utf-8")
         assert process.stdin is not None
@@ -274,8 +318,12 @@ class Worker:
 _WORKER = Worker()
 
 
-def shared_worker() -> Worker:
-    return _WORKER
+def shared_worker() -> Worker | Any:
+    """The run's shared worker when `GENMIGRATE_PARITY_WORKER` names its socket (genmigrate
+    started it: `genmigrate.parity.service`), else this process's own, started on first use."""
+    from genmigrate.parity.service import WORKER_ENV, client
+
+    return client(os.environ[WORKER_ENV]) if os.environ.get(WORKER_ENV) else _WORKER
 
 
 if __name__ == "__main__":

@@ -1,0 +1,379 @@
+"""One warm parity worker per run, shared by genmigrate and the pytest runs it starts.
+
+`run_worker()` (the engine and `genmigrate parity` enter it once per run) starts the worker
+(`genmigrate.parity.worker`'s `Dispatcher`, served here on a Unix-domain socket in a private
+temporary folder) and names the socket in `GENMIGRATE_PARITY_WORKER` for the pytest subprocesses
+it starts: their `shared_worker()` connects to it instead of starting one of its own, so the
+libraries the cases learn are imported once per run. Requests are answered one at a time, whole,
+whichever client sent them, so concurrent clients never interleave.
+
+`prefetch()` hands the worker the requests a pytest run is about to send (a side of the parity
+check, say the migrated tree's while the original's baseline is recorded): a fork of the worker (a
+lane) answers them in the background, one file per answer, and a request that matches one is
+answered from that file. Each answer is the same whenever it is computed (every scenario runs in
+its own fork), so this only uses the second core. Nothing outlives the run: when `run_worker()`
+ends, the worker stops, its whole process group is killed and the folder is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import genmigrate
+from genmigrate.children import kill_group, spawn
+from genmigrate.parity.deadline import CASE_ENV, SCENARIO_ENV
+from genmigrate.parity.environment import base_environment
+from genmigrate.parity.offline import tiktoken_cache_dir
+from genmigrate.parity.warmup import replay
+from genmigrate.parity.worker import STARTS_ENV, Dispatcher, Reply, WorkerError, note
+
+WORKER_ENV = "GENMIGRATE_PARITY_WORKER"  # the socket of the run's shared worker
+_SOCKET = "worker.sock"
+_LOCAL = threading.local()  # the worker of the run this thread is in
+
+
+# --- worker side -------------------------------------------------------------------------------
+
+
+def _match_key(request: dict[str, Any]) -> str:
+    """What identifies an answer: the request without the client's `sys.path`."""
+    return json.dumps({k: v for k, v in request.items() if k != "path"}, sort_keys=True)
+
+
+def _case_key(case: Any) -> str:
+    return json.dumps(case, sort_keys=True)
+
+
+def _answer_file(folder: Path, key: str) -> Path:
+    return folder / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+
+
+class _Lanes:
+    """Background forks of the worker answering prefetched requests into files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.expected: dict[str, int] = {}  # case -> the lane answering its requests
+        self.pids: set[int] = set()
+        self.served = 0
+
+    def start(self, requests: list[dict[str, Any]], jobs: int) -> None:
+        """A lane for `requests`; `jobs` 0: the cores the lanes already running leave it."""
+        jobs = jobs or max(1, (os.cpu_count() or 1) // (1 + sum(self._alive(p) for p in list(self.pids))))
+        pid = os.fork()
+        if pid == 0:
+            _lane(self.folder, requests, jobs)
+        self.pids.add(pid)
+        self.expected.update({_case_key(r["case"]): pid for r in requests})
+
+    def _alive(self, pid: int) -> bool:
+        if pid not in self.pids:
+            return False
+        if os.waitpid(pid, os.WNOHANG)[0] == 0:
+            return True
+        self.pids.discard(pid)
+        return False
+
+    def answer(self, request: dict[str, Any]) -> Reply | None:
+        """The lane's answer to `request` (waiting for it), or None when no lane answers it."""
+        pid = self.expected.get(_case_key(request.get("case")))
+        if pid is None or request.get("op") not in ("names", "trace"):
+            return None
+        where = _answer_file(self.folder, _match_key(request))
+        while not where.is_file():
+            if not self._alive(pid):
+                if where.is_file():
+                    break
+                return None
+            time.sleep(0.005)
+        self.served += 1
+        reply: Reply = json.loads(where.read_text(encoding="utf-8"))
+        return reply
+
+    def stop(self) -> None:
+        for pid in self.pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self.pids.clear()
+
+
+def _lane(folder: Path, cases: list[dict[str, Any]], jobs: int) -> None:
+    """In a fork of the worker: answer what the generated tests of `cases` will ask, in the order
+    pytest asks it (every case's scenario names while it collects, then each scenario's trace),
+    each answer into its file, then leave."""
+    try:
+        dispatcher = Dispatcher(jobs)
+        names = {}
+        for case in cases:
+            reply = _answer_into(folder, dispatcher, {"op": "names", "case": case["case"]}, case["path"])
+            names[_case_key(case["case"])] = reply.get("names", [])
+        for case in cases:
+            for name in names[_case_key(case["case"])]:
+                _answer_into(folder, dispatcher, {"op": "trace", "scenario": name, "case": case["case"]}, case["path"])
+        dispatcher.close()
+    finally:
+        os._exit(0)
+
+
+def _answer_into(folder: Path, dispatcher: Dispatcher, request: dict[str, Any], path: list[str]) -> Reply:
+    where = _answer_file(folder, _match_key(request))
+    reply = dispatcher.handle({**request, "path": path})
+    partial = where.with_suffix(".part")
+    partial.write_text(json.dumps(reply), encoding="utf-8")
+    os.replace(partial, where)
+    return reply
+
+
+class _Service:
+    def __init__(self, folder: Path) -> None:
+        self.dispatcher = Dispatcher()
+        self.lanes = _Lanes(folder / "answers")
+        self.lanes.folder.mkdir()
+        self.clients = 0
+        self.requests = 0
+
+    def reply(self, request: dict[str, Any]) -> Reply:
+        if request.get("op") == "prefetch":
+            self.lanes.start(request["requests"], int(request.get("jobs") or 0))
+            return {"ok": True}
+        if request.get("op") == "stats":
+            return {
+                "pid": os.getpid(),
+                "clients": self.clients,
+                "requests": self.requests,
+                "prefetched": self.lanes.served,
+            }
+        self.requests += 1
+        found = self.lanes.answer(request)
+        return found if found is not None else self.dispatcher.handle(request)
+
+
+def _serve_socket(listener: socket.socket, folder: Path) -> None:
+    """Accept clients and answer their requests (JSON lines), one request at a time, until
+    genmigrate closes the worker's stdin."""
+    service = _Service(folder)
+    buffers: dict[socket.socket, bytes] = {}
+    with selectors.DefaultSelector() as selector:
+        selector.register(listener, selectors.EVENT_READ)
+        selector.register(sys.stdin, selectors.EVENT_READ)
+        while True:
+            for key, _ in selector.select():
+                if key.fileobj is sys.stdin:
+                    if not os.read(sys.stdin.fileno(), 1 << 12):
+                        note(
+                            event="end",
+                            shared=True,
+                            clients=service.clients,
+                            requests=service.requests,
+                            prefetched=service.lanes.served,
+                        )
+                        service.lanes.stop()
+                        service.dispatcher.close()
+                        return
+                elif key.fileobj is listener:
+                    connection, _ = listener.accept()
+                    service.clients += 1
+                    buffers[connection] = b""
+                    selector.register(connection, selectors.EVENT_READ)
+                else:
+                    _read(selector, buffers, key.fileobj, service)  # type: ignore[arg-type]
+
+
+def _read(
+    selector: selectors.BaseSelector, buffers: dict[socket.socket, bytes], connection: socket.socket, service: _Service
+) -> None:
+    chunk = connection.recv(1 << 16)
+    if not chunk:
+        selector.unregister(connection)
+        del buffers[connection]
+        connection.close()
+        return
+    buffers[connection] += chunk
+    while b"\n" in buffers[connection]:
+        line, buffers[connection] = buffers[connection].split(b"\n", 1)
+        try:
+            reply = service.reply(json.loads(line))
+        except Exception as exc:  # a request the worker cannot take: that client gets the error
+            reply = {"error": f"parity worker: {type(exc).__name__}: {exc}"}
+        connection.sendall(json.dumps(reply).encode() + b"\n")
+
+
+def _preload_libraries(libraries: list[str], repo: str) -> None:
+    """Import the installed libraries the client modules import (the SDKs), under the planted
+    environment, before any case forks: every case and lane then starts with them. Only the top-level
+    name is looked up (finding `pkg.sub` would import `pkg`), and a name found in the user's repo
+    (their own code installed editable) is left alone."""
+    inside = os.path.realpath(repo) + os.sep if repo else None
+    found = []
+    for name in libraries:
+        with contextlib.suppress(Exception):
+            spec = importlib.util.find_spec(name.partition(".")[0])
+            if spec is not None and spec.origin and not (inside and os.path.realpath(spec.origin).startswith(inside)):
+                found.append(name)
+    replay({"modules": found})
+
+
+def main() -> None:
+    """Entry point of the shared worker: `argv[1]` is the folder its socket goes in, `argv[2]` the
+    JSON of the libraries to import first and the repo they must not come from."""
+    folder = Path(sys.argv[1])
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # what the code under test prints goes nowhere
+    note(event="start", shared=True)
+    first = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(str(folder / _SOCKET))
+        listener.listen(16)
+        _preload_libraries(first.get("libraries", []), first.get("repo", ""))
+        _serve_socket(listener, folder)
+
+
+# --- client side -------------------------------------------------------------------------------
+
+
+class SocketWorker:
+    """A client of the run's shared worker (one connection per process, requests one at a time)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self._socket: socket.socket | None = None
+        self._buffer = b""
+        self._lock = threading.Lock()
+
+    def _connect(self) -> socket.socket:
+        deadline = time.monotonic() + 60  # the worker may still be binding its socket
+        while True:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                connection.connect(self.address)
+                return connection
+            except (FileNotFoundError, ConnectionRefusedError):
+                connection.close()
+                if time.monotonic() > deadline:
+                    raise WorkerError(f"parity worker: nothing listens at {self.address}") from None
+                time.sleep(0.02)
+
+    def ask(self, request: dict[str, Any]) -> Reply:
+        with self._lock:
+            if self._socket is None:
+                self._socket = self._connect()
+            payload = {**request, "path": [p for p in sys.path if p]} if "case" in request else request
+            try:
+                self._socket.sendall(json.dumps(payload).encode() + b"\n")
+                while b"\n" not in self._buffer:
+                    chunk = self._socket.recv(1 << 16)
+                    if not chunk:
+                        raise WorkerError("the shared parity worker closed the connection")
+                    self._buffer += chunk
+            except OSError as exc:
+                raise WorkerError(f"parity worker failed: {exc}") from None
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            reply: Reply = json.loads(line)
+            return reply
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+
+
+_CLIENTS: dict[str, SocketWorker] = {}
+
+
+def client(address: str) -> SocketWorker:
+    return _CLIENTS.setdefault(address, SocketWorker(address))
+
+
+def active() -> SocketWorker | None:
+    """The worker of the run this thread is in (`run_worker`), if any."""
+    found: SocketWorker | None = getattr(_LOCAL, "worker", None)
+    return found
+
+
+def prefetch(requests: Sequence[dict[str, Any]], jobs: int = 0) -> None:
+    """Have the run's worker answer `requests` in the background (see the module docstring)."""
+    worker = active()
+    if worker is not None and requests:
+        worker.ask({"op": "prefetch", "requests": list(requests), "jobs": jobs})
+
+
+@contextlib.contextmanager
+def run_worker(
+    environment: dict[str, str] | None = None, libraries: Sequence[str] = (), repo: Path | None = None
+) -> Iterator[SocketWorker]:
+    """The run's shared worker, for the time of the block (re-entered: the one already running).
+    `environment`: extra variables for it (bytecode settings: `genmigrate.parity.caches`);
+    `libraries`: installed ones to import before any case runs, unless found inside `repo`."""
+    running = active()
+    if running is not None:
+        yield running
+        return
+    with tempfile.TemporaryDirectory(prefix="genmigrate-worker-", dir=_socket_parent()) as tmp:
+        folder = Path(tmp)
+        home = folder / "cwd"  # what the code under test writes relative to its cwd lands here
+        home.mkdir()
+        tiktoken = tiktoken_cache_dir()  # `import adalflow` needs it offline
+        env = {
+            **base_environment(),
+            "PYTHONPATH": str(Path(genmigrate.__file__).resolve().parent.parent),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **({"TIKTOKEN_CACHE_DIR": tiktoken} if tiktoken else {}),
+            **(environment or {}),
+            **{k: os.environ[k] for k in (SCENARIO_ENV, CASE_ENV, STARTS_ENV) if k in os.environ},
+        }
+        if "PYTHONPYCACHEPREFIX" in env:
+            env.pop("PYTHONDONTWRITEBYTECODE")
+        first = json.dumps({"libraries": sorted(set(libraries)), "repo": str(repo or "")})
+        process = spawn(
+            [sys.executable, "-c", "from genmigrate.parity.service import main; main()", tmp, first],
+            cwd=home,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        worker = SocketWorker(str(folder / _SOCKET))
+        _LOCAL.worker = worker
+        try:
+            yield worker
+        finally:
+            _LOCAL.worker = None
+            worker.close()
+            _stop(process)
+
+
+def _socket_parent() -> str | None:
+    """Where the private folder goes: the temp dir, unless the socket's path would be too long there."""
+    return None if len(os.path.join(tempfile.gettempdir(), "genmigrate-worker-abcdefgh", _SOCKET)) < 100 else "/tmp"
+
+
+def _stop(process: subprocess.Popen[Any]) -> None:
+    """Close the worker's stdin (it notes its end and stops its lanes), then end its whole group."""
+    with contextlib.suppress(OSError):
+        assert process.stdin is not None
+        process.stdin.close()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+    kill_group(process)
+
+
+def environment_for_pytest() -> dict[str, str]:
+    """The variable that points a pytest run's generated tests at the run's worker."""
+    worker = active()
+    return {WORKER_ENV: worker.address} if worker is not None else {}
