@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -49,6 +49,20 @@ def client(result: ScanResult, path: str) -> ClientModule:
     found = [c for c in result.clients if c.path == path]
     assert found, f"{path} not found among {[c.path for c in result.clients]}"
     return found[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`genmigrate parity` keeps the bytecode of the trees it runs on in genmigrate's cache folder:
+    the session's random trees get one of their own, removed with the session's temp dirs."""
+    if os.environ.get("GENMIGRATE_CACHE_DIR"):
+        yield
+        return
+    os.environ["GENMIGRATE_CACHE_DIR"] = str(tmp_path_factory.mktemp("genmigrate-cache"))
+    try:
+        yield
+    finally:
+        os.environ.pop("GENMIGRATE_CACHE_DIR", None)
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,7 @@ def _check_tree(path: Path, tests_dir: str, as_json: bool, strict: bool | None, 
 
     try:
         strict = _strict(path, strict)
-        report = verify_parity(path, tests_dir, update=update)
+        report = verify_parity(path, tests_dir, update=update, cache=True)
     except ConfigError as exc:
         click.echo(str(exc), err=True)
         return 2

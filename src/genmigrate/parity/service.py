@@ -119,6 +119,7 @@ def _lane(folder: Path, cases: list[dict[str, Any]], jobs: int) -> None:
     pytest asks it (every case's scenario names while it collects, then each scenario's trace),
     each answer into its file, then leave."""
     try:
+        note(event="lane", jobs=jobs)
         dispatcher = Dispatcher(jobs)
         names = {}
         for case in cases:
@@ -273,7 +274,7 @@ class SocketWorker:
         with self._lock:
             if self._socket is None:
                 self._socket = self._connect()
-            payload = {**request, "path": [p for p in sys.path if p]} if "case" in request else request
+            payload = {"path": [p for p in sys.path if p], **request} if "case" in request else request
             try:
                 self._socket.sendall(json.dumps(payload).encode() + b"\n")
                 while b"\n" not in self._buffer:
