@@ -22,6 +22,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import select
 import selectors
 import signal
 import socket
@@ -64,30 +65,42 @@ def _answer_file(folder: Path, key: str) -> Path:
 
 
 class _Lanes:
-    """Background forks of the worker answering prefetched requests into files."""
+    """Background forks of the worker answering prefetched requests into files; each lane writes a
+    byte on its pipe after each answer (and the pipe ends when it does)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.expected: dict[str, int] = {}  # case -> the lane answering its requests
-        self.pids: set[int] = set()
+        self.pipes: dict[int, int] = {}  # live lane -> the read end of its pipe
         self.served = 0
 
     def start(self, requests: list[dict[str, Any]], jobs: int) -> None:
         """A lane for `requests`; `jobs` 0: the cores the lanes already running leave it."""
-        jobs = jobs or max(1, (os.cpu_count() or 1) // (1 + sum(self._alive(p) for p in list(self.pids))))
+        jobs = jobs or max(1, (os.cpu_count() or 1) // (1 + len(self.pipes)))
+        read, write = os.pipe()
         pid = os.fork()
         if pid == 0:
-            _lane(self.folder, requests, jobs)
-        self.pids.add(pid)
+            os.close(read)
+            _lane(self.folder, requests, jobs, write)
+        os.close(write)
+        self.pipes[pid] = read
         self.expected.update({_case_key(r["case"]): pid for r in requests})
 
-    def _alive(self, pid: int) -> bool:
-        if pid not in self.pids:
+    def _wait(self, pid: int) -> bool:
+        """Wait for the lane's next answer (at most a second); False once the lane is done."""
+        read = self.pipes.get(pid)
+        if read is None:
             return False
-        if os.waitpid(pid, os.WNOHANG)[0] == 0:
-            return True
-        self.pids.discard(pid)
-        return False
+        ready, _, _ = select.select([read], [], [], 1.0)
+        if ready and not os.read(read, 1 << 12):
+            self._end(pid)
+            return False
+        return True
+
+    def _end(self, pid: int) -> None:
+        os.close(self.pipes.pop(pid))
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
     def answer(self, request: dict[str, Any]) -> Reply | None:
         """The lane's answer to `request` (waiting for it), or None when no lane answers it."""
@@ -96,25 +109,20 @@ class _Lanes:
             return None
         where = _answer_file(self.folder, _match_key(request))
         while not where.is_file():
-            if not self._alive(pid):
-                if where.is_file():
-                    break
+            if not self._wait(pid) and not where.is_file():
                 return None
-            time.sleep(0.005)
         self.served += 1
         reply: Reply = json.loads(where.read_text(encoding="utf-8"))
         return reply
 
     def stop(self) -> None:
-        for pid in self.pids:
+        for pid in list(self.pipes):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-        self.pids.clear()
+            self._end(pid)
 
 
-def _lane(folder: Path, cases: list[dict[str, Any]], jobs: int) -> None:
+def _lane(folder: Path, cases: list[dict[str, Any]], jobs: int, done: int) -> None:
     """In a fork of the worker: answer what the generated tests of `cases` will ask, in the order
     pytest asks it (every case's scenario names while it collects, then each scenario's trace),
     each answer into its file, then leave."""
@@ -124,10 +132,12 @@ def _lane(folder: Path, cases: list[dict[str, Any]], jobs: int) -> None:
         names = {}
         for case in cases:
             reply = _answer_into(folder, dispatcher, {"op": "names", "case": case["case"]}, case["path"])
+            os.write(done, b".")
             names[_case_key(case["case"])] = reply.get("names", [])
         for case in cases:
             for name in names[_case_key(case["case"])]:
                 _answer_into(folder, dispatcher, {"op": "trace", "scenario": name, "case": case["case"]}, case["path"])
+                os.write(done, b".")
         dispatcher.close()
     finally:
         os._exit(0)
