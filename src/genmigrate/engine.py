@@ -63,6 +63,7 @@ class Run:
     parity: bool = False  # parity tests rendered (and recorded) and checked
     force: bool = False  # files in the output folder that genmigrate did not generate may be overwritten
     scratch: ExitStack = field(default_factory=ExitStack)  # scratch copies, removed when the run ends
+    service: ExitStack = field(default_factory=ExitStack)  # the parity worker, stopped before the copies go
     scan: ScanResult | None = None  # discover
     plan: MigrationPlan | None = None  # plan
     changes: list[FileChange] = field(default_factory=list)  # render
@@ -70,7 +71,6 @@ class Run:
     warnings: list[SourceError] = field(default_factory=list)  # every stage may add some
     probe: ImportProbe | None = None  # the import check's interpreter, started by discover
     candidate: tuple[Path, dict[str, bytes]] | None = None  # the migrated copy made early, what is in it
-    libraries: list[str] = field(default_factory=list)  # installed libraries the client modules import
 
     @cached_property
     def tree(self) -> Tree:
@@ -82,11 +82,14 @@ class Run:
         return self.scratch.enter_context(materialised(self.root, []))
 
     def start_probe(self, libraries: list[str]) -> None:
-        """Start the import check's interpreter, which loads the installed `libraries` (most of its
-        cost) while the run goes on."""
+        """Start the import check's interpreter, and with parity the run's parity worker, which load
+        the installed `libraries` (most of their cost) while the run goes on."""
         self.probe = ImportProbe(self.root, libraries)
-        self.libraries = list(libraries)
         self.scratch.callback(self.probe.cancel)
+        if self.parity:  # the run's parity worker imports the same libraries meanwhile
+            from genmigrate.parity.service import run_worker
+
+            self.service.enter_context(run_worker(libraries=libraries, repo=self.root))
 
     def outcome(self) -> Outcome:
         assert self.scan is not None
@@ -168,7 +171,7 @@ STAGES: tuple[Stage, ...] = (
 
 def run_stages(run: Run, stages: tuple[Stage, ...] = STAGES) -> Outcome:
     """Run `stages` in order over `run`, every file read and parsed once for all of them (`runcache`)."""
-    with runcache.shared(), run.scratch:
+    with runcache.shared(), run.scratch, run.service:
         for stage in stages:
             try:
                 setattr(run, stage.produces, stage.run(run))
@@ -304,10 +307,10 @@ def _parity_files(run: Run, migration: list[FileChange]) -> list[FileChange]:
     if not targets:
         return []
     files = {p: t.encode("utf-8") for p, t in render_parity_tests(targets, plan.tests_dir, root).items()}
-    original = run.original  # the copies go after the worker: it stops first
+    original = run.original
     if run.verify:
         _copy_candidate(run, migration, files)
-    run.scratch.enter_context(run_worker(libraries=run.libraries, repo=root))
+    run.service.enter_context(run_worker(repo=root))  # started with the import check, if it ran
     if run.verify:
         _prefetch_candidate(run, targets)
     try:

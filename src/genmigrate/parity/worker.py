@@ -10,7 +10,8 @@ runs in a fork of the case process and exits, so no scenario sees another's effe
 case sees SDK state another case's code left. What those processes learn that is the same
 whatever ran first (library imports, botocore's parsed data) is passed up and kept for the next
 forks (`genmigrate.parity.warmup`). Where fork does not exist, everything runs in the worker.
-Requests and replies are JSON lines on the worker's stdin and stdout.
+Requests and replies are JSON lines on the worker's stdin and stdout; the worker genmigrate starts
+once per run serves them on a Unix socket instead (`genmigrate.parity.service`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import genmigrate
 from genmigrate.parity.cases import CaseSpec, UserScenarioError, case_scenarios, case_trace
@@ -318,7 +319,11 @@ class Worker:
 _WORKER = Worker()
 
 
-def shared_worker() -> Worker | Any:
+class Asks(Protocol):
+    def ask(self, request: dict[str, Any]) -> Reply: ...
+
+
+def shared_worker() -> Asks:
     """The run's shared worker when `GENMIGRATE_PARITY_WORKER` names its socket (genmigrate
     started it: `genmigrate.parity.service`), else this process's own, started on first use."""
     from genmigrate.parity.service import WORKER_ENV, client
