@@ -20,7 +20,7 @@ from tests import safe_repo
 from tests.servers.offline import seed_tiktoken_cache
 from tests.test_parity_engine import CLIENT, _app, _install
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(40)]
 
 
 def _notes(path: Path) -> list[dict[str, object]]:
