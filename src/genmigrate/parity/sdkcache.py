@@ -4,6 +4,7 @@ Each scenario builds its SDK clients afresh, and a boto3 client reads (and parse
 JSON models on every new session: ~75 ms a client. What those reads return depends only on the
 loader's search paths and extras, never on the scenario, so one cache serves every session of
 the process, exactly as botocore already shares a loader's reads among the clients of one session.
+(What a forked scenario parsed reaches the next forks through genmigrate.parity.warmup.)
 """
 
 from __future__ import annotations
