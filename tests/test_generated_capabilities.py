@@ -12,7 +12,6 @@ from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
-import libcst as cst
 import pytest
 
 from genmigrate.discover.analyze import build_graph
@@ -103,7 +102,7 @@ FRAMEWORK_CLIENTS = PROJECT / "fixtures" / "framework_pkg" / "libsrc" / "fwpkg" 
 
 def _rendered_capabilities(module: str, legacy_class: str) -> set[str]:
     """The flags the rendered adapter of a framework fixture's ModelClient sets, read from its source."""
-    graph = build_graph(cst.parse_module((FRAMEWORK_CLIENTS / module).read_text()))
+    graph = build_graph((FRAMEWORK_CLIENTS / module).read_text())
     info = next(c for c in describe_classes(graph) if c.name == legacy_class)
     context = AdapterContext(
         module[: -len("_client.py")],
