@@ -119,6 +119,8 @@ SCOPES = [
     ("def setup():\n    global CLIENT\n    CLIENT = 1\nclass C:\n    def f(self):\n        return CLIENT\n",
      [set(), {0}]),
     ("x = 1; y = x\nclass C:\n    z = y\n", [set(), {0}]),
+    # A decorator is used by the definition it decorates, not by the statement above it.
+    ("import functools\nX = 1\n@functools.cache\ndef f():\n    pass\n", [set(), set(), {0}]),
 ]
 
 

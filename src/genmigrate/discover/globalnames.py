@@ -1,14 +1,15 @@
 """Which top-level statement binds each module-level name, and which top-level statements use them.
 
 Read off the `ast` of the module with LibCST's scope rules (what `ScopeProvider` would report, without
-its metadata pass): a name bound anywhere in the module scope (or in a function under `global`) is
-bound by the top-level statement containing the binding; a load resolves through the enclosing
-function, comprehension and class scopes (a class scope is invisible to the scopes nested in it);
-within one scope, a use reads only the bindings before it (a module-level use of a name bound later
-uses nothing; in a function or class, a use before a local binding reads the enclosing scope's
-binding, as `x = x` in a class body does); `import a.b` binds `a.b` and `a`, and `a.b.c` uses the longest bound
-prefix; string annotations (and strings under `typing` subscripts, `cast`, `TypeVar`, `NewType`)
-are parsed and their names used.
+its metadata pass). A name bound anywhere in the module scope (or in a function under `global`) is
+bound by the top-level statement containing the binding, and a use belongs to the top-level
+statement containing it (a definition's decorators belong to the definition). A load resolves
+through the enclosing function, comprehension and class scopes (a class scope is invisible to the
+scopes nested in it). Within one scope a use reads only the bindings before it: a module-level use
+of a name bound later reads nothing; in a function or class, a use before a local binding reads the
+enclosing scope's binding, as `x = x` in a class body does. `import a.b` binds `a.b` and `a`, and
+`a.b.c` reads the longest bound prefix. String annotations (and strings under `typing` subscripts,
+`cast`, `TypeVar`, `NewType`) are parsed and their names used.
 """
 
 from __future__ import annotations
@@ -77,7 +78,6 @@ def global_names(groups: Sequence[Sequence[ast.stmt]]) -> GlobalNames:
     walker = _Walker()
     for index, group in enumerate(groups):
         walker.owner = index
-        walker.top = group[0]
         for statement in group:
             walker.visit(statement)
     return walker.result(len(groups))
@@ -88,7 +88,6 @@ class _Walker:
         self.module = _Scope(None)
         self.scope = self.module
         self.owner = 0
-        self.top: ast.stmt | None = None
         self.order: dict[str, int] = {}  # module-level name -> rank of its first binding
         self.binders: dict[str, list[tuple[int, int]]] = {}  # module-level name -> (statement, count) bindings
         self.accesses: list[_Access] = []
@@ -107,8 +106,6 @@ class _Walker:
                     defines[where].append(name)
         uses: list[set[int]] = [set() for _ in range(count)]
         for access in self.accesses:
-            if access.owner < 0:
-                continue
             name = next((n for n in access.names[:-1] if _contains(access.scope, n)), access.names[-1])
             uses[access.owner].update(w for w in self._binders_read(access, name) if w != access.owner)
         return GlobalNames(defines, uses)
@@ -131,7 +128,7 @@ class _Walker:
         while scope.parent is not None and (name in scope.globals or name in scope.nonlocals):
             scope = self.module if name in scope.globals else (scope.visible_parent() or self.module)
         scope.last[name] = scope.count
-        if scope is self.module and self.owner >= 0:
+        if scope is self.module:
             self.order.setdefault(name, len(self.order))
             self.binders.setdefault(name, []).append((self.owner, scope.count))
 
@@ -270,7 +267,7 @@ class _Walker:
         self._arguments(node.args, outer)
         self.visit_all(node.body)
         self.scope = outer
-        self._decorators(node)
+        self.visit_all(node.decorator_list)
         self._annotation(node.returns)
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -304,21 +301,12 @@ class _Walker:
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.bind(node.name)
-        self._decorators(node)
+        self.visit_all(node.decorator_list)
         self.visit_all([*node.bases, *(k.value for k in node.keywords)])
         outer = self.scope
         self.scope = _Scope(outer, is_class=True)
         self.visit_all(node.body)
         self.scope = outer
-
-    def _decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
-        """The decorators of a top-level definition count as used by the statement before it: the
-        definition's statement starts at its `def` / `class` line, below them."""
-        owner = self.owner
-        if node is self.top:
-            self.owner -= 1
-        self.visit_all(node.decorator_list)
-        self.owner = owner
 
     def visit_Global(self, node: ast.Global) -> None:
         self.scope.globals.update(node.names)
