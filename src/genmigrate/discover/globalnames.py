@@ -133,12 +133,8 @@ class _Walker:
             self.binders.setdefault(name, []).append((self.owner, scope.count))
 
     def use(self, node: ast.Name) -> None:
-        names = [node.id]
         top = self.attribute[-1]
-        if top is not None:
-            names = _dotted_names(top) or names
-            if names[-1] != node.id:
-                names.append(node.id)
+        names = (_dotted_names(top) if top is not None else []) or [node.id]
         self.accesses.append(_Access(self.scope, names, self.owner, self.scope.count))
 
     # -- the walk
