@@ -15,9 +15,10 @@ enclosing scope's binding, as `x = x` in a class body does. `import a.b` binds `
 from __future__ import annotations
 
 import ast
-import builtins
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from genmigrate.discover.scopes import Scope, contains, resolve
 
 _TYPING = ("typing.", "typing_extensions.")
 _LITERALS = frozenset({"typing.Literal", "typing_extensions.Literal"})
@@ -40,25 +41,8 @@ _BINDING_LIKE = (
 
 
 @dataclass
-class _Scope:
-    parent: _Scope | None
-    is_class: bool = False
-    count: int = 0  # binding-like nodes left so far: orders bindings and uses within the scope
-    last: dict[str, int] = field(default_factory=dict)  # bound name -> count at its last binding
-    globals: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
-    imported: dict[str, str] = field(default_factory=dict)  # local name -> dotted original
-
-    def visible_parent(self) -> _Scope | None:
-        parent = self.parent
-        while parent is not None and parent.is_class:
-            parent = parent.parent
-        return parent
-
-
-@dataclass
 class _Access:
-    scope: _Scope
+    scope: Scope
     names: list[str]  # candidate names, longest dotted prefix first; the last is the plain name
     owner: int
     index: int  # the scope's count at the use
@@ -85,7 +69,7 @@ def global_names(groups: Sequence[Sequence[ast.stmt]]) -> GlobalNames:
 
 class _Walker:
     def __init__(self) -> None:
-        self.module = _Scope(None)
+        self.module = Scope(None)
         self.scope = self.module
         self.owner = 0
         self.order: dict[str, int] = {}  # module-level name -> rank of its first binding
@@ -106,18 +90,18 @@ class _Walker:
                     defines[where].append(name)
         uses: list[set[int]] = [set() for _ in range(count)]
         for access in self.accesses:
-            name = next((n for n in access.names[:-1] if _contains(access.scope, n)), access.names[-1])
+            name = next((n for n in access.names[:-1] if contains(access.scope, n)), access.names[-1])
             uses[access.owner].update(w for w in self._binders_read(access, name) if w != access.owner)
         return GlobalNames(defines, uses)
 
     def _binders_read(self, access: _Access, name: str) -> list[int]:
         """The statements whose module-level bindings of `name` the use `access` reads."""
         scope, bindings = access.scope, self.binders.get(name, [])
-        home = _resolve(scope, name)
+        home = resolve(scope, name)
         if home is self.module:
             return [w for w, index in bindings if scope is not self.module or index < access.index]
         before_local = home is scope and scope.last[name] >= access.index
-        if before_local and scope.parent is not None and _resolve(scope.parent, name) is self.module:
+        if before_local and scope.parent is not None and resolve(scope.parent, name) is self.module:
             return [w for w, _ in bindings]
         return []
 
@@ -259,7 +243,7 @@ class _Walker:
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.bind(node.name)
         outer = self.scope
-        self.scope = _Scope(outer)
+        self.scope = Scope(outer)
         self._arguments(node.args, outer)
         self.visit_all(node.body)
         self.scope = outer
@@ -270,12 +254,12 @@ class _Walker:
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         outer = self.scope
-        self.scope = _Scope(outer)
+        self.scope = Scope(outer)
         self._arguments(node.args, outer)
         self.visit(node.body)
         self.scope = outer
 
-    def _arguments(self, args: ast.arguments, outer: _Scope) -> None:
+    def _arguments(self, args: ast.arguments, outer: Scope) -> None:
         """Parameters bind in the new scope; their defaults and annotations are read in `outer`."""
         positional = [*args.posonlyargs, *args.args]
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -300,7 +284,7 @@ class _Walker:
         self.visit_all(node.decorator_list)
         self.visit_all([*node.bases, *(k.value for k in node.keywords)])
         outer = self.scope
-        self.scope = _Scope(outer, is_class=True)
+        self.scope = Scope(outer, is_class=True)
         self.visit_all(node.body)
         self.scope = outer
 
@@ -316,7 +300,7 @@ class _Walker:
         first, *rest = node.generators
         self.visit(first.iter)
         outer = self.scope
-        self.scope = _Scope(outer)
+        self.scope = Scope(outer)
         self.visit(first.target)
         self.scope.count += 1
         self.visit_all(first.ifs)
@@ -374,7 +358,7 @@ class _Walker:
         if not names:
             return ""
         head, _, rest = names[0].partition(".")
-        scope: _Scope | None = self.scope
+        scope: Scope | None = self.scope
         while scope is not None:
             if head in scope.imported:
                 original = scope.imported[head]
@@ -394,39 +378,3 @@ def _dotted_names(node: ast.AST) -> list[str]:
         return _dotted_names(value.func) if isinstance(value.func, (ast.Attribute, ast.Name)) else []
     inner = _dotted_names(value)
     return [f"{inner[0]}.{node.attr}", *inner] if inner else []
-
-
-def _contains(scope: _Scope | None, name: str) -> bool:
-    """`name` is bound in `scope` or a scope visible from it (builtins included)."""
-    while scope is not None:
-        if scope.parent is None:
-            return name in scope.last or hasattr(builtins, name)
-        if name in scope.globals:
-            scope = _root(scope)
-        elif name in scope.nonlocals:
-            scope = scope.parent
-        elif name in scope.last:
-            return True
-        else:
-            scope = scope.visible_parent()
-    return False
-
-
-def _resolve(scope: _Scope, name: str) -> _Scope:
-    """The scope whose binding of `name` a use in `scope` reads (the module scope when none binds it)."""
-    while scope.parent is not None:
-        if name in scope.globals:
-            return _root(scope)
-        if name in scope.nonlocals:
-            scope = scope.visible_parent() or _root(scope)
-        elif name in scope.last:
-            return scope
-        else:
-            scope = scope.visible_parent() or _root(scope)
-    return scope
-
-
-def _root(scope: _Scope) -> _Scope:
-    while scope.parent is not None:
-        scope = scope.parent
-    return scope
