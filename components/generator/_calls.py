@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ._errors import DeadlineExceededError, classify
 from ._hooks import CallContext, Hooks
-from ._resilience import BreakerBoard, CircuitBreaker, RetryPolicy
+from ._resilience import BreakerBoard, CircuitBreaker, Retrying
 from ._stats import CallStats
 from ._types import GenerationRequest
 from .base import BaseGenerator
@@ -53,10 +53,10 @@ class CallRunner:
         clock: Callable[[], float],
         rng: random.Random,
         generators: Callable[[str, str], BaseGenerator],
-        policy: Callable[[BaseGenerator], RetryPolicy],
+        policy: Callable[[BaseGenerator], Retrying],
     ) -> None:
         """`generators` gives the manager's generator for a provider and operation,
-        `policy` the retry policy for a generator."""
+        `policy` the retry policy of one call to a generator."""
         self.hooks, self.breakers = hooks, breakers
         self._sleep, self._asleep, self._clock, self._rng = sleep, asleep, clock, rng
         self._lock = threading.Lock()
@@ -100,17 +100,21 @@ class CallRunner:
         ctx: CallContext,
         request: GenerationRequest,
         generator: BaseGenerator,
-        policy: RetryPolicy,
+        policy: Retrying,
         op: Callable[[BaseGenerator], T],
     ) -> T:
         breaker = self.breakers.get(ctx.provider, ctx.model)
+        first = None
         while True:
             started = self._begin(ctx, breaker, request)
+            begun = self._clock()
+            first = begun if first is None else first
             try:
                 result = self._bounded(ctx, generator, op)
             except Exception as exc:
                 self._record(ctx, started, ok=False)
-                self._sleep(self.after_failure(ctx, policy, breaker, exc))
+                elapsed = begun - first
+                self._sleep(self.after_failure(ctx, policy, breaker, exc, elapsed))
                 continue
             self._record(ctx, started, ok=True)
             return self._succeeded(ctx, breaker, result)
@@ -120,17 +124,21 @@ class CallRunner:
         ctx: CallContext,
         request: GenerationRequest,
         generator: BaseGenerator,
-        policy: RetryPolicy,
+        policy: Retrying,
         op: Callable[[BaseGenerator], Awaitable[T]],
     ) -> T:
         breaker = self.breakers.get(ctx.provider, ctx.model)
+        first = None
         while True:
             started = self._begin(ctx, breaker, request)
+            begun = self._clock()
+            first = begun if first is None else first
             try:
                 result = await self._abounded(ctx, generator, op)
             except Exception as exc:
                 self._record(ctx, started, ok=False)
-                await self._asleep(self.after_failure(ctx, policy, breaker, exc))
+                wait = self.after_failure(ctx, policy, breaker, exc, begun - first)
+                await self._asleep(wait)
                 continue
             self._record(ctx, started, ok=True)
             return self._succeeded(ctx, breaker, result)
@@ -154,17 +162,19 @@ class CallRunner:
     def after_failure(
         self,
         ctx: CallContext,
-        policy: RetryPolicy,
+        policy: Retrying,
         breaker: CircuitBreaker,
         exc: Exception,
+        elapsed: float = 0.0,
     ) -> float:
-        """Record the failure; raise it unless it is retried, else return the wait."""
+        """Record the failure; raise it unless it is retried, else return the wait.
+        `elapsed`: seconds from the start of the first attempt to that of this one."""
         error = classify(exc, ctx.provider)
         breaker.record_failure(error)
         self.hooks.emit("error", ctx, error)
-        if not policy.should_retry(ctx.attempt, error):
+        delay = policy.next_delay(ctx.attempt, error, self._rng, elapsed)
+        if delay is None:
             raise error
-        delay = policy.delay(ctx.attempt, error, self._rng)
         left = self.left(ctx)
         if left is not None and delay >= left:
             message = f"deadline passes before the retry due in {delay:.3g}s"
