@@ -93,13 +93,13 @@ class DecoratorRetry:
         if not (s["giveup"](exc) or attempt + 1 == tries or out_of_time):
             seconds = self._next_wait(exc)
         if seconds is None:
-            _call_all(s["on_giveup"], details)
+            _call_all(s["on_giveup"], details, exc, error)
             return None
         if limit is not None:
             seconds = min(seconds, limit - elapsed)
         if error.retry_after is not None:
             seconds = max(seconds, min(error.retry_after, MAX_RETRY_AFTER))
-        _call_all(s["on_backoff"], {**details, "wait": seconds})
+        _call_all(s["on_backoff"], {**details, "wait": seconds}, exc, error)
         return seconds
 
     def _next_wait(self, exc: BaseException) -> float | None:
@@ -126,9 +126,21 @@ def _maybe_call(value: Any) -> Any:
         return value
 
 
-def _call_all(handlers: Any, details: dict[str, Any]) -> None:
-    for handler in handlers:
-        handler(details)
+def _call_all(
+    handlers: Any, details: dict[str, Any], exc: BaseException, error: BaseException
+) -> None:
+    """Call `handlers` while `exc` is the exception being handled, as backoff does (its
+    log handlers read `sys.exc_info()`); the chaining of `exc` and `error` is kept."""
+    if not handlers:
+        return
+    saved = (exc.__context__, exc.__traceback__, error.__context__)
+    try:
+        raise exc
+    except BaseException:
+        for handler in handlers:
+            handler(details)
+    finally:
+        exc.__context__, exc.__traceback__, error.__context__ = saved
 
 
 DEFAULT_RETRY = RetryPolicy()
