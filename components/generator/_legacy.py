@@ -12,6 +12,7 @@ import inspect
 import sys
 import weakref
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
@@ -128,7 +129,24 @@ def decorator_schedule(legacy: Any) -> Mapping[str, Any] | None:
     manager can run that schedule in its place: one such decorator, outermost, raising
     on give-up, with no success or coroutine handlers, and the same schedule on every
     method. None otherwise (tenacity, retrying, `backoff.on_predicate`, nested or
-    differing decorators): the decorators then stay the retry layer."""
+    differing decorators): the decorators then stay the retry layer. Read once per
+    class."""
+    try:
+        return _SCHEDULES[legacy]
+    except (KeyError, TypeError):  # not read yet, or not weakly referenceable
+        pass
+    schedule = _read_schedule(legacy)
+    with suppress(TypeError):
+        _SCHEDULES[legacy] = schedule
+    return schedule
+
+
+_SCHEDULES: weakref.WeakKeyDictionary[Any, Mapping[str, Any] | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _read_schedule(legacy: Any) -> Mapping[str, Any] | None:
     found: list[Mapping[str, Any]] = []
     for function in _functions(legacy):
         layers = _retry_layers(function)
