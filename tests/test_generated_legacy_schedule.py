@@ -183,3 +183,25 @@ def test_a_servers_retry_after_is_the_least_wait(gen: SimpleNamespace) -> None:
     error.retry_after = 3.0
     retry = gen._resilience.DecoratorRetry(gen._legacy.decorator_schedule(Client))
     assert retry.next_delay(0, error, None, 0.0) == 3.0
+
+
+def test_the_handlers_name_the_method_of_the_calls_kind(gen: SimpleNamespace) -> None:
+    named: list[str] = []
+
+    def record(details: dict[str, Any]) -> None:
+        named.append(details["target"].__name__)
+
+    class Legacy:
+        @backoff.on_exception(backoff.expo, Throttled, on_backoff=record, jitter=None)
+        async def acall(self) -> str:
+            return "async"
+
+        @backoff.on_exception(backoff.expo, Throttled, on_backoff=record, jitter=None)
+        def call(self) -> str:
+            return "sync"
+
+    schedule = gen._legacy.decorator_schedule(Legacy)
+    error = gen._errors.classify(Throttled(), "openai")
+    for is_async in (False, True):
+        assert gen._resilience.DecoratorRetry(schedule, is_async).next_delay(0, error, None, 0.0) == 1
+    assert named == ["call", "acall"]

@@ -53,10 +53,10 @@ class CallRunner:
         clock: Callable[[], float],
         rng: random.Random,
         generators: Callable[[str, str], BaseGenerator],
-        policy: Callable[[BaseGenerator], Retrying],
+        policy: Callable[[BaseGenerator, bool], Retrying],
     ) -> None:
         """`generators` gives the manager's generator for a provider and operation,
-        `policy` the retry policy of one call to a generator."""
+        `policy` the retry policy of one call to a generator (True: an async call)."""
         self.hooks, self.breakers = hooks, breakers
         self._sleep, self._asleep, self._clock, self._rng = sleep, asleep, clock, rng
         self._lock = threading.Lock()
@@ -71,7 +71,7 @@ class CallRunner:
         op: Callable[[BaseGenerator], T],
     ) -> T:
         generator = self.generators(ctx.provider, ctx.operation)
-        return self.run(ctx, request, generator, self.policy(generator), op)
+        return self.run(ctx, request, generator, self.policy(generator, False), op)
 
     async def aattempts(
         self,
@@ -80,7 +80,8 @@ class CallRunner:
         op: Callable[[BaseGenerator], Awaitable[T]],
     ) -> T:
         generator = self.generators(ctx.provider, ctx.operation)
-        return await self.arun(ctx, request, generator, self.policy(generator), op)
+        policy = self.policy(generator, True)
+        return await self.arun(ctx, request, generator, policy, op)
 
     def deadline(self, timeout: float | None) -> float | None:
         return None if timeout is None else self._clock() + timeout

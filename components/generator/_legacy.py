@@ -161,7 +161,11 @@ def _read_schedule(legacy: Any) -> Mapping[str, Any] | None:
     first = found[0]
     if any(any(s[k] != first[k] for k in _SCHEDULE_KEYS) for s in found[1:]):
         return None
-    return first
+    # the method its handlers name: the first decorated one of each kind (sync, async)
+    targets = {}
+    for settings in reversed(found):
+        targets[inspect.iscoroutinefunction(settings["target"])] = settings["target"]
+    return {**first, "targets": targets}
 
 
 def _functions(legacy: Any) -> Iterator[Any]:

@@ -71,8 +71,9 @@ class DecoratorRetry:
     own retries, now off, honoured it.
     """
 
-    def __init__(self, settings: Mapping[str, Any]) -> None:
+    def __init__(self, settings: Mapping[str, Any], is_async: bool = False) -> None:
         self._settings = settings  # made on every call: the rest waits for a failure
+        self._async = is_async  # which decorated method the handlers name
         self._limits: tuple[Any, Any] | None = None  # (max_tries, max_time) of the call
         self._waits: Any = None  # the wait generator
 
@@ -86,7 +87,8 @@ class DecoratorRetry:
         exc = error.__cause__ if error.__cause__ is not None else error
         if not isinstance(exc, s["exception"]):
             return None
-        details = {"target": s["target"], "args": (), "kwargs": {}}
+        target = s.get("targets", {}).get(self._async, s["target"])
+        details = {"target": target, "args": (), "kwargs": {}}
         details.update(tries=attempt + 1, elapsed=elapsed, exception=exc)
         out_of_time = limit is not None and elapsed >= limit
         seconds = None

@@ -216,12 +216,14 @@ class GeneratorManager:
             timeout=self.config.timeout,
         )
 
-    def _policy(self, generator: BaseGenerator) -> Retrying:
+    def _policy(self, generator: BaseGenerator, is_async: bool) -> Retrying:
         """The retry policy of one call to `generator`."""
         if not generator.legacy_retries:
             return self._retry
         schedule = generator.legacy_schedule
-        return self._retry_legacy if schedule is None else self._retry_from(schedule)
+        if schedule is None:
+            return self._retry_legacy
+        return self._retry_from(schedule, is_async)
 
     def capabilities(
         self, provider: str | None = None, model: str | None = None
