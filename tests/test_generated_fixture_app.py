@@ -145,7 +145,9 @@ def test_default_policy_sends_as_many_requests_as_the_legacy_decorator(
     with pytest.raises(errors(migrated_app).RateLimitError):
         m.generate("hi", provider="azure", model="gpt-4o")
     managed = len(servers.openai.requests)
-    assert rec.legacy_sleeps == [] and rec.sleeps == [1.0, 1.0]  # the manager ran the schedule
+    # the manager ran the schedule: backoff.expo under full jitter, at least the retry-after 1 s
+    assert rec.legacy_sleeps == [] and len(rec.sleeps) == 2
+    assert all(1.0 <= wait <= max(1.0, 2**i) for i, wait in enumerate(rec.sleeps))
     legacy = provider_module("azure").AzureAIClient(
         api_key="k", azure_endpoint=servers.openai.url, api_version="2024-02-01"
     )

@@ -71,6 +71,8 @@ class DecoratorRetry:
     own retries, now off, honoured it.
     """
 
+    __slots__ = ("_async", "_limits", "_settings", "_waits")
+
     def __init__(self, settings: Mapping[str, Any], is_async: bool = False) -> None:
         self._settings = settings  # made on every call: the rest waits for a failure
         self._async = is_async  # which decorated method the handlers name
