@@ -3,7 +3,8 @@
 
 deadline -> circuit breaker -> request hook -> the legacy call (bounded by the deadline)
 -> on failure: classify, breaker, error hook, then retry (waiting at most until the
-deadline) or raise.
+deadline) or raise. Whether and how long to wait is the call's `Retrying`: the
+manager's `RetryPolicy`, or a legacy decorator's schedule it runs (`DecoratorRetry`).
 
 The deadline is fixed when the call starts and shared by its retries and fallbacks.
 When the manager owns retrying and the legacy client bounds each request itself (its
