@@ -9,6 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from genmigrate.discover.analyze import FUNCTIONS, Function, ModuleGraph
+from genmigrate.discover.providers import WHOLE_REPLY_OPERATIONS
 from genmigrate.discover.statements import walk
 from genmigrate.model import ClassInfo, MethodInfo, Protocol
 
@@ -137,16 +138,28 @@ def _method(graph: ModuleGraph, node: Function, owner: ast.ClassDef | None = Non
 
 def _may_stream(graph: ModuleGraph, node: cst.FunctionDef) -> bool:
     """The body can hand back a stream: it yields, names `stream` (a flag it reads, a streaming SDK
-    method), or forwards keywords with `**` into a call, so a caller's `stream=True` reaches the SDK.
-    A body that posts its arguments as one value and returns the parsed reply cannot."""
+    method), or forwards keywords with `**` into a call that can stream, so a caller's `stream=True`
+    reaches the SDK. A body that posts its arguments as one value and returns the parsed reply
+    cannot, nor one that forwards them only to operations that answer whole (Bedrock `converse`)."""
     if graph.may_contain(node, "yield") and _yields(node):
         return True
-    if graph.may_contain(node, "**") and m.findall(node.body, m.Arg(star="**")):
+    if graph.may_contain(node, "**") and _forwards_keywords_to_a_stream(node):
         return True
     if not graph.may_contain(node, "stream"):
         return False
     found = m.findall(node.body, m.Name() | m.SimpleString())
     return any(isinstance(f, (cst.Name, cst.SimpleString)) and "stream" in f.value.lower() for f in found)
+
+
+def _forwards_keywords_to_a_stream(node: cst.FunctionDef) -> bool:
+    """A call in the body takes `**` keywords and is not a provider operation that always answers
+    with one whole reply (`providers.WHOLE_REPLY_OPERATIONS`)."""
+    for call in m.findall(node.body, m.Call(args=[m.ZeroOrMore(), m.Arg(star="**"), m.ZeroOrMore()])):
+        func = call.func if isinstance(call, cst.Call) else None
+        name = func.attr if isinstance(func, cst.Attribute) else func
+        if not isinstance(name, cst.Name) or name.value not in WHOLE_REPLY_OPERATIONS:
+            return True
+    return False
 
 
 def _is_stub(graph: ModuleGraph, node: Function) -> bool:
