@@ -39,11 +39,16 @@ print(json.dumps({"seconds": time.perf_counter() - started, "scenarios": count})
 def in_process_seconds(root: Path, targets: list[ParityTarget]) -> tuple[float, int]:
     specs = [{"provider": t.provider, "module": t.old_module, "legacy_module": t.old_module,
               "class_info": dataclasses.asdict(t.cls)} for t in targets]
+    path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", _IN_PROCESS], input=json.dumps(specs), cwd=root, text=True,
-                            capture_output=True, check=True, env={**os.environ, "PYTHONPATH": str(root)})
+                            capture_output=True, check=True, env={**os.environ, "PYTHONPATH": path})
     figures = json.loads(result.stdout.splitlines()[-1])
     return time.perf_counter() - started, int(figures["scenarios"])
+
+
+def _per(seconds: float, scenarios: int) -> str:
+    return f"{seconds / max(scenarios, 1) * 1000:.1f} ms per scenario"
 
 
 def main() -> int:
@@ -63,11 +68,12 @@ def main() -> int:
         started = time.perf_counter()
         report = verify_parity(root)
         verified = time.perf_counter() - started
-    print(f"classes: {len(targets)}, scenarios: {report.passed + report.failed} (in-process baseline ran {count})")
-    print(f"baseline, one plain process, no isolation: {baseline:.1f} s")
-    print(f"record baseline snapshots: {recorded:.1f} s")
-    print(f"parity suite (verify_parity, isolated): {verified:.1f} s  ({verified / baseline:.2f}x the baseline; "
-          f"target < 20 s)  ok={report.ok}")
+    scenarios = report.passed + report.failed
+    print(f"classes: {len(targets)}, scenarios: {scenarios} (in-process baseline ran {count})")
+    print(f"baseline, one plain process, no isolation: {baseline:.1f} s  ({_per(baseline, count)})")
+    print(f"record baseline snapshots: {recorded:.1f} s  ({_per(recorded, scenarios)})")
+    print(f"parity suite (verify_parity, isolated): {verified:.1f} s  ({_per(verified, scenarios)}; "
+          f"{verified / baseline:.2f}x the baseline; target < 20 s)  ok={report.ok}")
     return 0 if report.ok else 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from genmigrate.discover.analyze import needed_statements
+from genmigrate.discover.analyze import build_graph, needed_statements
 from tests.conftest import client
 
 pytestmark = pytest.mark.unit
@@ -99,3 +99,38 @@ def test_statement_kinds_and_defines(scan) -> None:
     assert kinds[21] == ("class", ["Client"])
     assert kinds[30] == ("main-guard", [])
     assert [s.index for s in statements] == list(range(len(statements)))
+
+
+# (source, per top-level statement the statements it uses by name)
+SCOPES = [
+    # A class body's `x = x` reads the module's x; a module-level use of a name bound later reads nothing.
+    ("x = 1\nclass C:\n    x = x\n", [set(), {0}]),
+    ("y = Later\nclass Later:\n    pass\n", [set(), set()]),
+    # A function body runs later: it reads a binding below it, and a local bound after the use is the
+    # module's name at that use.
+    ("def f():\n    return Later\nclass Later:\n    pass\n", [{1}, set()]),
+    ("import a\nclass C:\n    def f(self):\n        print(a)\n        a = 2\n", [set(), {0}]),
+    # `os.path.join` reads `import os.path` only; `os.getcwd` reads every binding of `os`.
+    ("import os.path\nimport os\nos.path.join('a')\nos.getcwd()\n", [set(), set(), {0}, {0, 1}]),
+    # Names in string annotations and in strings under typing subscripts are uses.
+    ("from m import A\ndef f(x: 'A') -> None:\n    pass\n", [set(), {0}]),
+    ("from typing import Optional\nfrom m import B\nHint = Optional['B']\n", [set(), set(), {0, 1}]),
+    # `global` makes a function's binding a module-level one; `;`-joined statements are one statement.
+    ("def setup():\n    global CLIENT\n    CLIENT = 1\nclass C:\n    def f(self):\n        return CLIENT\n",
+     [set(), {0}]),
+    ("x = 1; y = x\nclass C:\n    z = y\n", [set(), {0}]),
+    # A decorator is used by the definition it decorates, not by the statement above it.
+    ("import functools\nX = 1\n@functools.cache\ndef f():\n    pass\n", [set(), set(), {0}]),
+]
+
+
+@pytest.mark.parametrize(("source", "uses"), SCOPES)
+def test_statement_graph_follows_scope_rules(source: str, uses: list[set[int]]) -> None:
+    graph = build_graph(source)
+    assert graph.uses == uses
+    assert len(graph.statements) == len(cst.parse_module(source).body)
+
+
+def test_global_binding_in_a_function_is_defined_by_that_function() -> None:
+    graph = build_graph(SCOPES[7][0])
+    assert [s.defines for s in graph.statements] == [["setup", "CLIENT"], ["C"]]

@@ -33,8 +33,9 @@ def test_scan_of_the_standard_library_finishes_with_sane_counts() -> None:
 
 def test_module_analysis_runs_on_standard_library_modules() -> None:
     for rel in SAMPLE:
-        module = cst.parse_module((STDLIB / rel).read_bytes())
-        graph = build_graph(module)
+        data = (STDLIB / rel).read_bytes()
+        module = cst.parse_module(data)
+        graph = build_graph(data)
         classes = describe_classes(graph)
         hazards = local_hazards(graph, rel.removesuffix(".py").replace("/", "."), False, set(), set())
         assert len(graph.statements) == len(module.body), rel

@@ -20,9 +20,9 @@ FIXTURE_TESTS = "18 passed"  # the fixture's own suite, as written
 
 
 # The migrated layer, offline: each provider's capabilities (Google and Together post one JSON body
-# and return the parsed reply: no streaming); embed refused by every provider that does not embed,
-# before its legacy client is built (no SDK, key or connection needed); routing by default provider
-# and by an explicit one.
+# and return the parsed reply, Bedrock forwards its keywords only to `converse`: no streaming); embed
+# refused by every provider that does not embed, before its legacy client is built (no SDK, key or
+# connection needed); routing by default provider and by an explicit one.
 _LAYER = """
 import socket
 from unittest import mock
@@ -43,7 +43,7 @@ with mock.patch.object(socket.socket, "connect", side_effect=AssertionError("con
 print(" ".join(map(str, out)))
 """
 LAYER = (
-    "True anthropic:100 refused:anthropic azure:100 refused:azure bedrock:100 refused:bedrock cohere:101"
+    "True anthropic:100 refused:anthropic azure:100 refused:azure bedrock:000 refused:bedrock cohere:101"
     " dashscope:101 google:000 refused:google groq:100 refused:groq litellm:100 refused:litellm mistral:100"
     " refused:mistral ollama:101 openai:111 together:000 refused:together"
 )

@@ -12,7 +12,6 @@ from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
-import libcst as cst
 import pytest
 
 from genmigrate.discover.analyze import build_graph
@@ -101,9 +100,11 @@ def test_a_refusal_comes_before_the_legacy_client_is_built(gen: SimpleNamespace,
 FRAMEWORK_CLIENTS = PROJECT / "fixtures" / "framework_pkg" / "libsrc" / "fwpkg" / "components" / "model_client"
 
 
-def _rendered_capabilities(module: str, legacy_class: str) -> set[str]:
-    """The flags the rendered adapter of a framework fixture's ModelClient sets, read from its source."""
-    graph = build_graph(cst.parse_module((FRAMEWORK_CLIENTS / module).read_text()))
+def _rendered_capabilities(module: str, legacy_class: str, source: str | None = None) -> set[str]:
+    """The flags the rendered adapter of a framework fixture's ModelClient (or of `source` in its
+    place) sets, read from its source."""
+    text = (FRAMEWORK_CLIENTS / module).read_text() if source is None else source
+    graph = build_graph(text)
     info = next(c for c in describe_classes(graph) if c.name == legacy_class)
     context = AdapterContext(
         module[: -len("_client.py")],
@@ -128,6 +129,15 @@ def test_a_client_that_posts_json_and_returns_the_parsed_reply_does_not_stream()
     assert _rendered_capabilities("together_client.py", "TogetherClient") == set()
     # Groq's `call` forwards `**api_kwargs` to the SDK, so `stream=True` reaches it.
     assert _rendered_capabilities("groq_client.py", "GroqAPIClient") == {"streaming"}
+
+
+def test_forwarding_keywords_counts_as_streaming_only_into_an_operation_that_can_stream() -> None:
+    # Bedrock's `call` forwards `**api_kwargs` to `converse`, which always answers whole.
+    assert "streaming" not in _rendered_capabilities("bedrock_client.py", "BedrockAPIClient")
+    source = (FRAMEWORK_CLIENTS / "bedrock_client.py").read_text()
+    assert "self.sync_client.converse(**" in source
+    streaming = source.replace("self.sync_client.converse(**", "self.sync_client.converse_stream(**")
+    assert "streaming" in _rendered_capabilities("bedrock_client.py", "BedrockAPIClient", streaming)
 
 
 def test_modelclient_streams_only_through_a_call_that_can_return_a_stream() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from servers import wire
 from servers.harness import Recorder, servers
-from servers.migrated import fixture_manager
+from servers.migrated import fixture_manager, provider_module
 
 pytestmark = pytest.mark.unit
 
@@ -47,22 +47,51 @@ def test_requests_sent_equal_the_policy_attempts_on_a_backoff_and_sdk_retrying_c
     assert rec.legacy_sleeps == [] and len(rec.sleeps) == attempts - 1
 
 
-def test_default_policy_keeps_the_legacy_decorator_as_the_one_retry_layer(
-    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("overrides", [{}, {"bedrock": {"max_retries": 0}}])
+def test_default_policy_runs_the_legacy_decorators_schedule_in_its_place(
+    migrated_app: Any,
+    servers: Any,
+    rec: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+    overrides: dict[str, Any],
 ) -> None:
     throttled = wire.bedrock_error(400, "ThrottlingException", "slow down")
     servers.bedrock.queue("/model/", *[throttled] * 12)
-    m = fixture_manager(
-        migrated_app,
-        servers,
-        rec,
-        monkeypatch,
-        overrides={"bedrock": {"max_retries": 0}},
-    )
+    m = fixture_manager(migrated_app, servers, rec, monkeypatch, overrides=overrides)
     with pytest.raises(migrated_app.base.RateLimitError):
         m.generate("hi", provider="bedrock", model=BEDROCK_CHAT)
-    assert len(servers.bedrock.requests) == 4  # backoff's max_tries, the manager adds none
-    assert rec.sleeps == [] and len(rec.legacy_sleeps) == 3
+    managed = len(servers.bedrock.requests)
+    # backoff.expo under full jitter: the waits before tries 2, 3 and 4 are at most 1, 2, 4 s
+    assert len(rec.sleeps) == 3 and rec.legacy_sleeps == []
+    assert all(0 <= wait <= 2**i for i, wait in enumerate(rec.sleeps))
+    legacy = m.get("bedrock").client  # the decorated method, called as the app did
+    kwargs = legacy.convert_inputs_to_api_kwargs(
+        input="hi", model_kwargs={"model": BEDROCK_CHAT}, model_type=provider_module("bedrock")._ModelType.LLM
+    )
+    with pytest.raises(Exception, match="ThrottlingException"):
+        legacy.call(api_kwargs=kwargs, model_type=provider_module("bedrock")._ModelType.LLM)
+    direct = len(servers.bedrock.requests) - managed
+    assert managed == direct == 4  # backoff's max_tries=4; the SDK's retries are off
+    assert len(rec.legacy_sleeps) == 3
+
+
+def test_no_worker_thread_is_started_for_a_decorated_sync_call(
+    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m = fixture_manager(migrated_app, servers, rec, monkeypatch)
+    generator = m.get("openai")  # OpenAIClient.call carries @backoff.on_exception
+    assert type(generator).legacy_retries and generator.legacy_schedule is not None
+    caller, started = threading.current_thread(), []
+    start = threading.Thread.start
+
+    def record(thread: threading.Thread) -> None:  # the loopback server starts its own
+        if threading.current_thread() is caller:
+            started.append(thread)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", record)
+    assert m.generate("hi", model="gpt-4o").text == "echo: hi"
+    assert started == [] and m._runner._workers is None
 
 
 @pytest.fixture()
@@ -138,8 +167,8 @@ def test_the_deadline_reaches_constructors_that_take_a_timeout(
     migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     m = fixture_manager(migrated_app, servers, rec, monkeypatch, timeout=42.0)
-    bedrock = m.get("bedrock")  # @backoff stays its retry layer: bounded from a thread
-    assert bedrock.client.timeout == 42.0 and bedrock.request_timeout is None
+    bedrock = m.get("bedrock")  # the manager runs its @backoff: one attempt bounds itself
+    assert bedrock.client.timeout == 42.0 and bedrock.request_timeout == 42.0
     assert m.config.timeout == 42.0
     default = fixture_manager(migrated_app, servers, rec, monkeypatch)
     assert default.config.timeout == migrated_app.generator_manager.ManagerConfig().timeout == 120.0
@@ -159,8 +188,8 @@ def test_sdk_clients_the_legacy_client_holds_get_the_deadline_and_no_retries(
     assert (sdk.timeout, sdk.max_retries) == (42.0, 0)
     assert owned.get("azure").request_timeout == 42.0
     kept = fixture_manager(migrated_app, servers, rec, monkeypatch, timeout=300.0)
-    sdk = kept.get("azure").client.sync_client  # its own 90 s is shorter; @backoff retries
-    assert sdk.timeout == 90.0 and kept.get("azure").request_timeout is None
+    sdk = kept.get("azure").client.sync_client  # its own 90 s is shorter; the manager runs @backoff
+    assert (sdk.timeout, sdk.max_retries) == (90.0, 0) and kept.get("azure").request_timeout == 300.0
 
 
 def test_an_sdk_client_the_legacy_client_creates_on_first_use_is_bound_as_it_is_assigned(
@@ -195,3 +224,16 @@ def test_a_silent_server_costs_one_deadline_without_a_worker_thread_when_the_man
     with pytest.raises(migrated_app.base.DeadlineExceededError):  # SDK bound 120 s: a thread
         shorter.generate("hi", provider="azure", model="gpt-4o", timeout=0.4)
     assert time.monotonic() - started < 2.0 and shorter._runner._workers is not None
+
+
+def test_a_silent_server_costs_one_deadline_under_the_legacy_decorators_schedule(
+    migrated_app: Any, servers: Any, rec: Recorder, monkeypatch: pytest.MonkeyPatch, silent: str
+) -> None:
+    m = _silent_manager(migrated_app, servers, rec, monkeypatch, silent, timeout=0.4)
+    assert m.get("azure").legacy_schedule is not None  # AzureAIClient.call: @backoff, 3 tries
+    started = time.monotonic()
+    with pytest.raises(migrated_app.base.DeadlineExceededError) as caught:
+        m.generate("hi", provider="azure", model="gpt-4o")
+    assert time.monotonic() - started < 2.0
+    assert type(caught.value.__cause__).__name__ == "TimeoutError"  # APITimeoutError, mapped
+    assert m._runner._workers is None and rec.sleeps == [] and rec.legacy_sleeps == []

@@ -122,18 +122,21 @@ def test_anthropic_generate_async_and_stream(m: Any, servers: Any) -> None:
 # -- retries: the manager's, the legacy decorators' and the SDK's -------------------------------
 
 
-def test_sdk_retry_after_is_honoured_once_and_the_manager_adds_no_attempt(
+def test_a_servers_retry_after_is_honoured_once_under_the_legacy_decorators_schedule(
     m: Any, servers: Any, rec: Recorder
 ) -> None:
     servers.openai.queue(
         "/v1/chat", wire.openai_error(429, "rate_limit_exceeded", headers={"retry-after": "2"})
     )
     assert m.generate("hi", model="gpt-4o").text == "echo: hi"
-    assert rec.legacy_sleeps == [2.0] and rec.sleeps == []  # the SDK waited, recorded not slept
-    assert rec.names() == ["request", "response"] and len(servers.openai.hits("/v1/chat")) == 2
+    # OpenAIClient.call's @backoff retries RateLimitError: the manager runs that schedule with
+    # the SDK's retries off, waiting at least the server's retry-after (recorded, not slept)
+    assert rec.sleeps == [2.0] and rec.legacy_sleeps == []
+    assert rec.names() == ["request", "error", "retry", "request", "response"]
+    assert len(servers.openai.hits("/v1/chat")) == 2
 
 
-def test_default_policy_leaves_decorated_legacy_retries_alone(
+def test_default_policy_sends_as_many_requests_as_the_legacy_decorator(
     migrated_app: Any, m: Any, servers: Any, rec: Recorder
 ) -> None:
     failure = wire.openai_error(429, "rate_limit_exceeded", headers={"retry-after": "1"})
@@ -141,15 +144,19 @@ def test_default_policy_leaves_decorated_legacy_retries_alone(
     assert provider_module("azure").AzureOpenAIGenerator.legacy_retries is True
     with pytest.raises(errors(migrated_app).RateLimitError):
         m.generate("hi", provider="azure", model="gpt-4o")
-    direct = len(servers.openai.requests)
+    managed = len(servers.openai.requests)
+    # the manager ran the schedule: backoff.expo under full jitter, at least the retry-after 1 s
+    assert rec.legacy_sleeps == [] and len(rec.sleeps) == 2
+    assert all(1.0 <= wait <= max(1.0, 2**i) for i, wait in enumerate(rec.sleeps))
     legacy = provider_module("azure").AzureAIClient(
         api_key="k", azure_endpoint=servers.openai.url, api_version="2024-02-01"
     )
     with pytest.raises(Exception, match="429") as raw:
         legacy.call({"model": "gpt-4o", "messages": []}, provider_module("azure")._ModelType.LLM)
     assert type(raw.value).__name__ == "RateLimitError"
-    assert direct == 3 and len(servers.openai.requests) == 6  # backoff's 3 tries, no more
-    assert rec.sleeps == [] and len(rec.legacy_sleeps) == 4
+    direct = len(servers.openai.requests) - managed
+    assert managed == direct == 3  # backoff's max_tries=3, no more
+    assert len(rec.legacy_sleeps) == 2  # the decorator's own waits, between its 3 tries
 
 
 def test_explicit_policy_is_the_only_retry_layer(

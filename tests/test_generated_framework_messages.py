@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import libcst as cst
 import pytest
 
 from genmigrate.discover.analyze import build_graph
@@ -51,7 +50,7 @@ def _manager(root: Path, framework: str, top: str) -> Any:
     (root / "llama_index" / "llms").mkdir(parents=True)
     (root / "llama_index" / "__init__.py").write_text("")
     (root / "llama_index" / "llms" / "__init__.py").write_text(framework)
-    info = next(c for c in describe_classes(build_graph(cst.parse_module(LEGACY))) if c.name == "EchoLLM")
+    info = next(c for c in describe_classes(build_graph(LEGACY)) if c.name == "EchoLLM")
     assert (info.protocol, info.message_module) == ("chat-wrapper", "llama_index.llms")
     entry = ProviderEntry("echo", "echo_generator", "EchoGenerator", ("EchoLLM",), "chat-wrapper")
     for rel, text in render_package(PackageContext(f"{top}.generator", (entry,))).items():
@@ -82,5 +81,5 @@ def test_a_framework_module_without_chat_message_gets_dicts(build: Any) -> None:
 
 def test_a_base_from_elsewhere_records_no_message_module() -> None:
     source = LEGACY.replace("llama_index.llms", "app.llms")
-    info = next(c for c in describe_classes(build_graph(cst.parse_module(source))) if c.name == "EchoLLM")
+    info = next(c for c in describe_classes(build_graph(source)) if c.name == "EchoLLM")
     assert info.message_module == ""

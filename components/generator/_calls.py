@@ -3,7 +3,8 @@
 
 deadline -> circuit breaker -> request hook -> the legacy call (bounded by the deadline)
 -> on failure: classify, breaker, error hook, then retry (waiting at most until the
-deadline) or raise.
+deadline) or raise. Whether and how long to wait is the call's `Retrying`: the
+manager's `RetryPolicy`, or a legacy decorator's schedule it runs (`DecoratorRetry`).
 
 The deadline is fixed when the call starts and shared by its retries and fallbacks.
 When the manager owns retrying and the legacy client bounds each request itself (its
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ._errors import DeadlineExceededError, classify
 from ._hooks import CallContext, Hooks
-from ._resilience import BreakerBoard, CircuitBreaker, RetryPolicy
+from ._resilience import BreakerBoard, CircuitBreaker, Retrying
 from ._stats import CallStats
 from ._types import GenerationRequest
 from .base import BaseGenerator
@@ -53,10 +54,10 @@ class CallRunner:
         clock: Callable[[], float],
         rng: random.Random,
         generators: Callable[[str, str], BaseGenerator],
-        policy: Callable[[BaseGenerator], RetryPolicy],
+        policy: Callable[[BaseGenerator, bool], Retrying],
     ) -> None:
         """`generators` gives the manager's generator for a provider and operation,
-        `policy` the retry policy for a generator."""
+        `policy` the retry policy of one call to a generator (True: an async call)."""
         self.hooks, self.breakers = hooks, breakers
         self._sleep, self._asleep, self._clock, self._rng = sleep, asleep, clock, rng
         self._lock = threading.Lock()
@@ -71,7 +72,7 @@ class CallRunner:
         op: Callable[[BaseGenerator], T],
     ) -> T:
         generator = self.generators(ctx.provider, ctx.operation)
-        return self.run(ctx, request, generator, self.policy(generator), op)
+        return self.run(ctx, request, generator, self.policy(generator, False), op)
 
     async def aattempts(
         self,
@@ -80,7 +81,8 @@ class CallRunner:
         op: Callable[[BaseGenerator], Awaitable[T]],
     ) -> T:
         generator = self.generators(ctx.provider, ctx.operation)
-        return await self.arun(ctx, request, generator, self.policy(generator), op)
+        policy = self.policy(generator, True)
+        return await self.arun(ctx, request, generator, policy, op)
 
     def deadline(self, timeout: float | None) -> float | None:
         return None if timeout is None else self._clock() + timeout
@@ -100,17 +102,21 @@ class CallRunner:
         ctx: CallContext,
         request: GenerationRequest,
         generator: BaseGenerator,
-        policy: RetryPolicy,
+        policy: Retrying,
         op: Callable[[BaseGenerator], T],
     ) -> T:
         breaker = self.breakers.get(ctx.provider, ctx.model)
+        first = None
         while True:
             started = self._begin(ctx, breaker, request)
+            begun = self._clock()
+            first = begun if first is None else first
             try:
                 result = self._bounded(ctx, generator, op)
             except Exception as exc:
                 self._record(ctx, started, ok=False)
-                self._sleep(self.after_failure(ctx, policy, breaker, exc))
+                elapsed = begun - first
+                self._sleep(self.after_failure(ctx, policy, breaker, exc, elapsed))
                 continue
             self._record(ctx, started, ok=True)
             return self._succeeded(ctx, breaker, result)
@@ -120,17 +126,21 @@ class CallRunner:
         ctx: CallContext,
         request: GenerationRequest,
         generator: BaseGenerator,
-        policy: RetryPolicy,
+        policy: Retrying,
         op: Callable[[BaseGenerator], Awaitable[T]],
     ) -> T:
         breaker = self.breakers.get(ctx.provider, ctx.model)
+        first = None
         while True:
             started = self._begin(ctx, breaker, request)
+            begun = self._clock()
+            first = begun if first is None else first
             try:
                 result = await self._abounded(ctx, generator, op)
             except Exception as exc:
                 self._record(ctx, started, ok=False)
-                await self._asleep(self.after_failure(ctx, policy, breaker, exc))
+                wait = self.after_failure(ctx, policy, breaker, exc, begun - first)
+                await self._asleep(wait)
                 continue
             self._record(ctx, started, ok=True)
             return self._succeeded(ctx, breaker, result)
@@ -154,17 +164,19 @@ class CallRunner:
     def after_failure(
         self,
         ctx: CallContext,
-        policy: RetryPolicy,
+        policy: Retrying,
         breaker: CircuitBreaker,
         exc: Exception,
+        elapsed: float = 0.0,
     ) -> float:
-        """Record the failure; raise it unless it is retried, else return the wait."""
+        """Record the failure; raise it unless it is retried, else return the wait.
+        `elapsed`: seconds from the start of the first attempt to that of this one."""
         error = classify(exc, ctx.provider)
         breaker.record_failure(error)
         self.hooks.emit("error", ctx, error)
-        if not policy.should_retry(ctx.attempt, error):
+        delay = policy.next_delay(ctx.attempt, error, self._rng, elapsed)
+        if delay is None:
             raise error
-        delay = policy.delay(ctx.attempt, error, self._rng)
         left = self.left(ctx)
         if left is not None and delay >= left:
             message = f"deadline passes before the retry due in {delay:.3g}s"

@@ -2,13 +2,18 @@
 """How the manager reaches into a legacy client so that one layer retries and the
 deadline holds: past the retry decorators of its methods, and through the SDK clients
 it holds, rebound to the call timeout and, when the manager retries, no SDK retries.
+The schedule of a legacy `backoff.on_exception` decorator is read here too, so that
+the manager can run it in the decorator's place (`_schedule`).
 """
 
 from __future__ import annotations
 
+import inspect
+import sys
 import weakref
-from collections.abc import Callable
-from types import MethodType, ModuleType
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
+from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 # Libraries whose retry decorators the manager steps past when it owns retrying.
@@ -105,3 +110,118 @@ def _watch(client: Any, timeout: float | None, retries: bool) -> None:
 
     __setattr__._binds_sdk_clients = True  # type: ignore[attr-defined]
     cls.__setattr__ = __setattr__  # type: ignore[assignment]
+
+
+# The modules of `backoff.on_exception`'s sync and async wrappers, and what it closes
+# them over: the decorator's arguments.
+_BACKOFF_MODULES = frozenset({"backoff._sync", "backoff._async"})
+_BACKOFF_SETTINGS = frozenset(
+    {"target", "wait_gen", "exception", "max_tries", "max_time", "jitter", "giveup"}
+    | {"on_success", "on_backoff", "on_giveup", "raise_on_giveup", "wait_gen_kwargs"}
+)
+# The arguments two decorators must share to be one schedule (handlers only log).
+_SCHEDULE_KEYS = ("wait_gen", "exception", "max_tries", "max_time", "jitter", "giveup")
+
+
+def decorator_schedule(legacy: Any) -> Mapping[str, Any] | None:
+    """The arguments of the `backoff.on_exception` decorator that every retry-decorated
+    method of the legacy class (or function of a functions module) carries, when the
+    manager can run that schedule in its place: one such decorator, outermost, raising
+    on give-up, with no success or coroutine handlers, and the same schedule on every
+    method. None otherwise (tenacity, retrying, `backoff.on_predicate`, nested or
+    differing decorators): the decorators then stay the retry layer. Read once per
+    class."""
+    try:
+        return _SCHEDULES[legacy]
+    except (KeyError, TypeError):  # not read yet, or not weakly referenceable
+        pass
+    schedule = _read_schedule(legacy)
+    with suppress(TypeError):
+        _SCHEDULES[legacy] = schedule
+    return schedule
+
+
+_SCHEDULES: weakref.WeakKeyDictionary[Any, Mapping[str, Any] | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _read_schedule(legacy: Any) -> Mapping[str, Any] | None:
+    found: list[Mapping[str, Any]] = []
+    for function in _functions(legacy):
+        layers = _retry_layers(function)
+        if not layers:
+            continue
+        settings = _backoff_settings(layers[0])
+        if len(layers) > 1 or layers[0] is not function or settings is None:
+            return None
+        found.append(settings)
+    if not found:
+        return None
+    first = found[0]
+    if any(any(s[k] != first[k] for k in _SCHEDULE_KEYS) for s in found[1:]):
+        return None
+    # the method its handlers name: the first decorated one of each kind (sync, async)
+    targets = {}
+    for settings in reversed(found):
+        targets[inspect.iscoroutinefunction(settings["target"])] = settings["target"]
+    return {**first, "targets": targets}
+
+
+def _functions(legacy: Any) -> Iterator[Any]:
+    """The functions a legacy class defines or inherits (past staticmethod and
+    classmethod), or those of a functions module (`legacy` returns the module)."""
+    if isinstance(legacy, FunctionType):
+        module = sys.modules.get(legacy.__module__)
+        for value in vars(module).values() if module is not None else ():
+            if getattr(value, "__module__", None) == legacy.__module__:
+                yield value
+        return
+    if not isinstance(legacy, type):
+        return
+    names = {name for klass in legacy.__mro__[:-1] for name in vars(klass)}
+    for name in sorted(names):
+        value = inspect.getattr_static(legacy, name)
+        yield getattr(value, "__func__", value)
+
+
+def _retry_layers(function: Any) -> list[Any]:
+    layers, seen = [], 0
+    while hasattr(function, "__wrapped__") and seen < 32:
+        if _is_retry_wrapper(function):
+            layers.append(function)
+        function, seen = function.__wrapped__, seen + 1
+    return layers
+
+
+def _backoff_settings(wrapper: Any) -> Mapping[str, Any] | None:
+    code = getattr(wrapper, "__code__", None)
+    cells = getattr(wrapper, "__closure__", None)
+    module = wrapper.__globals__.get("__name__")
+    if code is None or not cells or module not in _BACKOFF_MODULES:
+        return None
+    try:
+        values = [cell.cell_contents for cell in cells]
+        settings = dict(zip(code.co_freevars, values, strict=True))
+    except ValueError:  # an empty cell
+        return None
+    if not settings.keys() >= _BACKOFF_SETTINGS or not settings["raise_on_giveup"]:
+        return None
+    if settings["on_success"]:
+        return None
+    giveup = _plain(settings["giveup"])
+    kinds = ("on_backoff", "on_giveup")
+    handlers = {kind: [_plain(f) for f in settings[kind]] for kind in kinds}
+    if giveup is None or any(h is None for hs in handlers.values() for h in hs):
+        return None
+    return {**settings, **handlers, "giveup": giveup}
+
+
+def _plain(function: Any) -> Any:
+    """`function`, or the plain function the async decorator made a coroutine of; None
+    for a coroutine function of the legacy code's own."""
+    if not inspect.iscoroutinefunction(function):
+        return function
+    inner = getattr(function, "__wrapped__", None)
+    made = getattr(function, "__globals__", {}).get("__name__") == "backoff._async"
+    return inner if made and not inspect.iscoroutinefunction(inner) else None

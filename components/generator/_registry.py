@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from ._errors import NotFoundError
+from ._legacy import decorator_schedule
 from ._settings import mask
 from .base import BaseGenerator
 
@@ -130,19 +131,25 @@ def build_generator(
     explicit: Mapping[str, Any],
     resolved: Mapping[str, Any],
     *,
-    retried: bool,
+    policy_set: bool,
     timeout: float | None,
 ) -> BaseGenerator:
     """A `cls` on the resolved settings, with one retry layer and the deadline passed
     down where the legacy client takes it.
 
-    `retried`: the manager retries this provider's calls, so the SDK's retries are off
-    (`max_retries=0` where the legacy constructor takes it, else through the SDK
-    clients `bound_requests` finds) and the legacy methods are called past their retry
-    decorators. `timeout` goes to a legacy constructor that takes `timeout`, else to
-    those SDK clients.
+    The manager retries the calls unless no policy is set (`policy_set`) and the legacy
+    methods carry a retry decorator whose schedule it cannot run itself
+    (`_legacy.decorator_schedule`; one it can is kept in `legacy_schedule`). When it
+    retries, the SDK's retries are off (`max_retries=0` where the legacy constructor
+    takes it, else through the SDK clients `bound_requests` finds) and the legacy
+    methods are called past their retry decorators. `timeout` goes to a legacy
+    constructor that takes `timeout`, else to those SDK clients.
     """
     legacy = cls.legacy_class
+    schedule = None
+    if not policy_set and cls.legacy_retries:
+        schedule = decorator_schedule(legacy)
+    retried = policy_set or not cls.legacy_retries or schedule is not None
     kwargs = {
         k: v
         for k, v in resolved.items()
@@ -154,6 +161,7 @@ def build_generator(
     if timed and timeout is not None:
         kwargs.setdefault("timeout", timeout)
     generator = cls(**kwargs)
+    generator.legacy_schedule = schedule
     per_request = kwargs.get("timeout") if timed else timeout
     if not isinstance(per_request, (int, float)):
         per_request = None

@@ -1,14 +1,15 @@
 # genmigrate: generated file - regenerate with genmigrate, do not edit.
-"""Retry with full jitter, per-error-type fallback selection, and per-(provider, model)
-breakers."""
+"""Retry with full jitter (or a legacy decorator's own schedule), per-error-type
+fallback selection, and per-(provider, model) breakers."""
 
 from __future__ import annotations
 
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from ._errors import (
     CircuitOpenError,
@@ -20,6 +21,9 @@ from ._errors import (
     UnavailableError,
 )
 
+# Seconds of a server's retry-after honoured by default.
+MAX_RETRY_AFTER = 60.0
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -29,7 +33,8 @@ class RetryPolicy:
     max_attempts: int = 3
     base_delay: float = 0.5
     max_delay: float = 20.0
-    max_retry_after: float = 60.0  # a server's retry-after is honoured up to this cap
+    # a server's retry-after is honoured up to this cap
+    max_retry_after: float = MAX_RETRY_AFTER
 
     def should_retry(self, attempt: int, error: GeneratorError) -> bool:
         return error.is_retryable and attempt + 1 < self.max_attempts
@@ -38,6 +43,108 @@ class RetryPolicy:
         if error.retry_after is not None:
             return min(error.retry_after, self.max_retry_after)
         return rng.uniform(0.0, min(self.max_delay, self.base_delay * (2**attempt)))
+
+    def next_delay(
+        self, attempt: int, error: GeneratorError, rng: random.Random, elapsed: float
+    ) -> float | None:
+        """The wait before the next attempt, None to give up (`Retrying`)."""
+        if not self.should_retry(attempt, error):
+            return None
+        return self.delay(attempt, error, rng)
+
+
+class Retrying(Protocol):
+    def next_delay(
+        self, attempt: int, error: GeneratorError, rng: random.Random, elapsed: float
+    ) -> float | None:
+        """After failed attempt `attempt` (0 is the first), begun `elapsed` seconds
+        after the first: the wait before the next one, or None to give up."""
+
+
+class DecoratorRetry:
+    """One call's run of a legacy `backoff.on_exception` decorator's schedule, by the
+    manager in the decorator's place (`_legacy.decorator_schedule` read its arguments):
+    the same exceptions and give-up test on the legacy exception, `max_tries`,
+    `max_time` and waits (its wait generator and jitter), and its backoff and give-up
+    handlers called as it calls them (`args` and `kwargs` of their details are empty).
+    A server's retry-after (up to `MAX_RETRY_AFTER`) is the least wait, as the SDK's
+    own retries, now off, honoured it.
+    """
+
+    __slots__ = ("_async", "_limits", "_settings", "_waits")
+
+    def __init__(self, settings: Mapping[str, Any], is_async: bool = False) -> None:
+        self._settings = settings  # made on every call: the rest waits for a failure
+        self._async = is_async  # which decorated method the handlers name
+        self._limits: tuple[Any, Any] | None = None  # (max_tries, max_time) of the call
+        self._waits: Any = None  # the wait generator
+
+    def next_delay(
+        self, attempt: int, error: GeneratorError, rng: random.Random, elapsed: float
+    ) -> float | None:
+        s = self._settings
+        if self._limits is None:
+            self._limits = (_maybe_call(s["max_tries"]), _maybe_call(s["max_time"]))
+        tries, limit = self._limits
+        exc = error.__cause__ if error.__cause__ is not None else error
+        if not isinstance(exc, s["exception"]):
+            return None
+        target = s.get("targets", {}).get(self._async, s["target"])
+        details = {"target": target, "args": (), "kwargs": {}}
+        details.update(tries=attempt + 1, elapsed=elapsed, exception=exc)
+        out_of_time = limit is not None and elapsed >= limit
+        seconds = None
+        if not (s["giveup"](exc) or attempt + 1 == tries or out_of_time):
+            seconds = self._next_wait(exc)
+        if seconds is None:
+            _call_all(s["on_giveup"], details, exc, error)
+            return None
+        if limit is not None:
+            seconds = min(seconds, limit - elapsed)
+        if error.retry_after is not None:
+            seconds = max(seconds, min(error.retry_after, MAX_RETRY_AFTER))
+        _call_all(s["on_backoff"], {**details, "wait": seconds}, exc, error)
+        return seconds
+
+    def _next_wait(self, exc: BaseException) -> float | None:
+        s = self._settings
+        try:
+            if self._waits is None:
+                options = {k: _maybe_call(v) for k, v in s["wait_gen_kwargs"].items()}
+                self._waits = s["wait_gen"](**options)
+                self._waits.send(None)
+            value = self._waits.send(exc)
+        except StopIteration:
+            return None
+        jitter = s["jitter"]
+        return float(value if jitter is None else jitter(value))
+
+
+def _maybe_call(value: Any) -> Any:
+    """A decorator argument given as a callable is called (as backoff does)."""
+    if not callable(value):
+        return value
+    try:
+        return value()
+    except TypeError:
+        return value
+
+
+def _call_all(
+    handlers: Any, details: dict[str, Any], exc: BaseException, error: BaseException
+) -> None:
+    """Call `handlers` while `exc` is the exception being handled, as backoff does (its
+    log handlers read `sys.exc_info()`); the chaining of `exc` and `error` is kept."""
+    if not handlers:
+        return
+    saved = (exc.__context__, exc.__traceback__, error.__context__)
+    try:
+        raise exc
+    except BaseException:
+        for handler in handlers:
+            handler(details)
+    finally:
+        exc.__context__, exc.__traceback__, error.__context__ = saved
 
 
 DEFAULT_RETRY = RetryPolicy()

@@ -10,7 +10,7 @@ beforehand.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 from ._bridge import in_thread, iterate_async, iterate_sync, run_sync
@@ -106,6 +106,9 @@ class BaseGenerator:
     legacy_class: ClassVar[type | None] = None
     # Set when the legacy methods retry by themselves (e.g. `@backoff.on_exception`).
     legacy_retries: ClassVar[bool] = False
+    # The arguments of the legacy methods' `backoff.on_exception` decorator, set by a
+    # manager without a retry policy that runs that schedule in the decorator's place.
+    legacy_schedule: Mapping[str, Any] | None = None
     # Seconds one sync attempt is bounded by without the manager's help (the legacy
     # constructor's `timeout`, or the SDK clients bound by `bound_requests`), set by a
     # manager that owns retrying; None: the manager bounds sync calls from a worker

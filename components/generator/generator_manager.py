@@ -10,15 +10,15 @@ SDK's retries x a retry decorator on the legacy method (`@backoff.on_exception`,
 tenacity's `@retry`) x the manager's `RetryPolicy` (3 x 4 x 3 = 36 requests for one
 call).
 
-- With an explicit `retry=` policy the manager owns retrying for every provider: the
-  SDK's retries are off (`max_retries=0`) where the legacy constructor takes
-  `max_retries`, and the legacy methods are called past their backoff, tenacity and
-  retrying decorators, so the requests of one call on one route are at most
-  `max_attempts`.
+- With an explicit `retry=` policy the manager retries every provider: the SDK's
+  retries are off (`max_retries=0` or `with_options`) and the legacy methods are called
+  past their backoff, tenacity and retrying decorators: at most `max_attempts` requests.
 - By default (`retry=None`) a provider whose legacy methods carry a retry decorator
-  (`legacy_retries`, found when the code was generated) keeps its own retries exactly
-  as before the migration and gets one attempt from the manager; every other provider
-  is retried by the manager (`RetryPolicy()`) with the SDK's retries off.
+  keeps that decorator's schedule. A `backoff.on_exception` the manager can read
+  (`_legacy.decorator_schedule`) it runs itself: the undecorated method, retried on the
+  decorator's exceptions, tries, `max_time` and waits, SDK retries off, the deadline
+  checked between attempts. Any other (tenacity, retrying, `backoff.on_predicate`)
+  stays the retry layer and gets one attempt. Other providers get `RetryPolicy()`.
 
 A retry loop written inside a method body is not detected: turn it off through the
 legacy constructor. Fallbacks apply once the retrying layer gave up.
@@ -27,9 +27,11 @@ Every call has a deadline (`ManagerConfig.timeout`, 120 s unless set, or `timeou
 the call) shared by its retries and fallbacks: a retry wait that would pass it is not
 slept, a fallback is not started after it, and `DeadlineExceededError` is raised. The
 timeout is passed to legacy constructors that take `timeout`, else to the SDK clients
-the legacy client holds (`with_options`, openai and anthropic); when the manager owns
-retrying, such a client's sync calls need no worker thread, other sync calls are
-bounded from one and async ones cancelled (see `_calls`). Routing: `_routing`.
+the legacy client holds (`with_options`, openai and anthropic). When the manager
+retries (a policy or a legacy schedule), such a client's first sync attempt runs on
+the caller's thread; other sync attempts (a decorator that stays the retry layer, a
+client bound neither way, less time left than its bound) are bounded from a worker
+thread, async ones cancelled (see `_calls`). Routing: `_routing`.
 """
 
 from __future__ import annotations
@@ -50,7 +52,13 @@ if TYPE_CHECKING:
     from ._hooks import CallContext, Hooks
     from ._models import ModelInfo, ModelRegistry
     from ._redis_cache import RedisCache
-    from ._resilience import NO_RETRY, BreakerSettings, CircuitBreaker, RetryPolicy
+    from ._resilience import (
+        NO_RETRY,
+        BreakerSettings,
+        CircuitBreaker,
+        Retrying,
+        RetryPolicy,
+    )
     from ._routing import Route
     from ._streams import PrimedStream
     from .base import (
@@ -111,7 +119,13 @@ class GeneratorManager:
         from ._hooks import Hooks
         from ._models import DEFAULT_MODELS, ModelRegistry
         from ._registry import InstancePool, ProviderRegistry
-        from ._resilience import DEFAULT_RETRY, NO_RETRY, BreakerBoard, BreakerSettings
+        from ._resilience import (
+            DEFAULT_RETRY,
+            NO_RETRY,
+            BreakerBoard,
+            BreakerSettings,
+            DecoratorRetry,
+        )
         from ._routing import Router
         from ._settings import load_config_file
 
@@ -134,6 +148,7 @@ class GeneratorManager:
         # docstring)
         self._retry = c.retry if c.retry is not None else DEFAULT_RETRY
         self._retry_legacy = c.retry if c.retry is not None else NO_RETRY
+        self._retry_from = DecoratorRetry  # a legacy decorator's schedule
         self._router = Router.configured(c, self.models, self.hooks, PROVIDERS)
         self._breakers = BreakerBoard(
             c.breaker or BreakerSettings(), c.clock, self._breaker_changed
@@ -193,15 +208,22 @@ class GeneratorManager:
         resolved = resolve(
             provider, explicit, self._file, self._environ, self._use_keyring
         )
-        # one retry layer: the manager's unless the legacy code retries and no policy is
-        # set
-        retried = self.config.retry is not None or not cls.legacy_retries
         return build_generator(
-            cls, explicit, resolved, retried=retried, timeout=self.config.timeout
+            cls,
+            explicit,
+            resolved,
+            policy_set=self.config.retry is not None,
+            timeout=self.config.timeout,
         )
 
-    def _policy(self, generator: BaseGenerator) -> RetryPolicy:
-        return self._retry_legacy if generator.legacy_retries else self._retry
+    def _policy(self, generator: BaseGenerator, is_async: bool) -> Retrying:
+        """The retry policy of one call to `generator`."""
+        if not generator.legacy_retries:
+            return self._retry
+        schedule = generator.legacy_schedule
+        if schedule is None:
+            return self._retry_legacy
+        return self._retry_from(schedule, is_async)
 
     def capabilities(
         self, provider: str | None = None, model: str | None = None

@@ -200,8 +200,8 @@ class OllamaGenerator(_WrapperAdapter):
 
     provider = "ollama"
     legacy_class = OllamaClient
-    # The legacy methods retry by themselves (a retry decorator): the manager's default
-    # policy makes one attempt per provider and leaves retrying to them.
+    # The legacy methods retry by themselves (a retry decorator): without a retry policy
+    # the manager runs a `backoff.on_exception` schedule itself; others retry alone.
     legacy_retries = True
     capabilities = _Capabilities(
         streaming=True,

@@ -341,8 +341,8 @@ class OpenAIGenerator(_ModelClientAdapter):
 
     provider = "openai"
     legacy_class = OpenAIClient
-    # The legacy methods retry by themselves (a retry decorator): the manager's default
-    # policy makes one attempt per provider and leaves retrying to them.
+    # The legacy methods retry by themselves (a retry decorator): without a retry policy
+    # the manager runs a `backoff.on_exception` schedule itself; others retry alone.
     legacy_retries = True
     llm_type = _ModelType.LLM
     embedder_type = _ModelType.EMBEDDER

@@ -1,7 +1,7 @@
 """Discovery: find the legacy client modules of a repository and everything that depends on them.
 
 `discover()` lists files, prefilters their bytes, confirms candidates with `ast`, analyses client
-modules with LibCST and collects dependents and hazards into a `ScanResult`.
+modules on the same tree and collects dependents and hazards into a `ScanResult`.
 """
 
 from __future__ import annotations

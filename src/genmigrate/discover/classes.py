@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 
 import libcst as cst
 import libcst.matchers as m
 
-from genmigrate.discover.analyze import ModuleGraph
-from genmigrate.discover.statements import dotted
+from genmigrate.discover.analyze import FUNCTIONS, Function, ModuleGraph
+from genmigrate.discover.providers import WHOLE_REPLY_OPERATIONS
+from genmigrate.discover.statements import walk
 from genmigrate.model import ClassInfo, MethodInfo, Protocol
 
 MODELCLIENT_METHODS = frozenset({"convert_inputs_to_api_kwargs", "call"})
@@ -25,28 +27,23 @@ def import_aliases(graph: ModuleGraph, statements: Iterable[int] | None = None) 
     aliases: dict[str, str] = {}
     chosen = graph.imports if statements is None else [graph.imports[i] for i in statements]
     for found in (node for imports in chosen for node in imports.from_imports):
-        if isinstance(found.names, cst.ImportStar):
-            continue
-        base = dotted(found.module) if found.module else ""
+        base = found.module or ""
         for alias in found.names:
-            original = dotted(alias.name)
-            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else original
-            aliases[local] = f"{base}.{original}" if base else original
+            if alias.name == "*":
+                continue
+            aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
     return aliases
 
 
 def describe_classes(graph: ModuleGraph) -> list[ClassInfo]:
     aliases = import_aliases(graph)
     infos: list[ClassInfo] = []
-    for index, node in enumerate(graph.nodes):
-        if not isinstance(node, cst.ClassDef):
-            continue
-        end = graph.positions[node].end.line
-        bases = [graph.module.code_for_node(arg.value) for arg in node.bases if arg.keyword is None]
-        methods = [_method(graph, stmt) for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)]
+    for index, node in graph.classes():
+        bases = [graph.code(b.value if isinstance(b, ast.Starred) else b) for b in node.bases]
+        methods = [_method(graph, stmt, node) for stmt in node.body if isinstance(stmt, FUNCTIONS)]
         needs = graph.needs([index])
         infos.append(ClassInfo(
-            name=node.name.value, line=graph.positions[node.name].start.line, end_line=end, bases=bases,
+            name=node.name, line=node.lineno, end_line=graph.span(node)[1], bases=bases,
             protocol="unknown", methods=methods, needs=needs,
             model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
             opens_client=_opens_client(node),
@@ -62,7 +59,7 @@ def describe_classes(graph: ModuleGraph) -> list[ClassInfo]:
 def _model_type_import(graph: ModuleGraph, needs: list[int]) -> str:
     """Where the `ModelType` the module binds by an import the class needs comes from (an import
     statement or a `try` of them at top level); "" when the class's statements bind none."""
-    imports = [i for i in needs if isinstance(graph.nodes[i], (cst.SimpleStatementLine, cst.Try))]
+    imports = [i for i in needs if graph.compound(i) is None or isinstance(graph.compound(i), ast.Try)]
     return import_aliases(graph, imports).get("ModelType", "")
 
 
@@ -77,21 +74,24 @@ def _message_module(bases: list[str], aliases: dict[str, str]) -> str:
 _ENTER_METHODS = (("__aenter__", "async"), ("__enter__", "sync"))
 
 
-def _opens_client(node: cst.ClassDef) -> list[str]:
+def _opens_client(node: ast.ClassDef) -> list[str]:
     """How the class must be entered before use: the kinds ("async", "sync") of its `__aenter__` /
     `__enter__` methods that assign an attribute of self (the lazily created SDK client)."""
-    methods = {stmt.name.value: stmt for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)}
+    methods = {stmt.name: stmt for stmt in node.body if isinstance(stmt, FUNCTIONS)}
     return [kind for name, kind in _ENTER_METHODS if name in methods and _assigns_self(methods[name])]
 
 
-def _assigns_self(node: cst.FunctionDef) -> bool:
-    attribute = m.Attribute(value=m.Name("self"))
-    assignment = (
-        m.Assign(targets=[m.ZeroOrMore(), m.AssignTarget(target=attribute), m.ZeroOrMore()])
-        | m.AnnAssign(target=attribute)
-        | m.AugAssign(target=attribute)
-    )
-    return bool(m.findall(node.body, assignment))
+def _assigns_self(node: Function) -> bool:
+    for child in walk(node.body):
+        if isinstance(child, ast.Assign):
+            targets = child.targets
+        elif isinstance(child, (ast.AnnAssign, ast.AugAssign)):
+            targets = [child.target]
+        else:
+            continue
+        if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" for t in targets):
+            return True
+    return False
 
 
 def _resolved(base: str, aliases: dict[str, str]) -> str:
@@ -118,30 +118,32 @@ def _protocol(info: ClassInfo, aliases: dict[str, str], local: dict[str, ClassIn
 
 def describe_functions(graph: ModuleGraph) -> list[MethodInfo]:
     """The module-level functions, described as methods are (name, parameters, async, yields)."""
-    return [_method(graph, node) for node in graph.nodes if isinstance(node, cst.FunctionDef)]
+    return [_method(graph, node) for _, node in graph.functions()]
 
 
-def _method(graph: ModuleGraph, node: cst.FunctionDef) -> MethodInfo:
+def _method(graph: ModuleGraph, node: Function, owner: ast.ClassDef | None = None) -> MethodInfo:
+    tree = graph.cst_function(node, owner)
     return MethodInfo(
-        name=node.name.value,
-        line=graph.positions[node.name].start.line,
-        params=_params(node.params),
-        is_async=node.asynchronous is not None,
-        is_generator=graph.may_contain(node, "yield") and _yields(node),
-        decorators=[graph.module.code_for_node(d.decorator) for d in node.decorators],
-        stub=_is_stub(node),
+        name=node.name,
+        line=node.lineno,
+        params=_params(node.args),
+        is_async=isinstance(node, ast.AsyncFunctionDef),
+        is_generator=graph.may_contain(node, "yield") and _yields(tree),
+        decorators=[graph.code(d) for d in node.decorator_list],
+        stub=_is_stub(graph, node),
         model_types=_model_types(node) if graph.may_contain(node, "ModelType") else [],
-        may_stream=_may_stream(graph, node),
+        may_stream=_may_stream(graph, tree),
     )
 
 
 def _may_stream(graph: ModuleGraph, node: cst.FunctionDef) -> bool:
     """The body can hand back a stream: it yields, names `stream` (a flag it reads, a streaming SDK
-    method), or forwards keywords with `**` into a call, so a caller's `stream=True` reaches the SDK.
-    A body that posts its arguments as one value and returns the parsed reply cannot."""
+    method), or forwards keywords with `**` into a call that can stream, so a caller's `stream=True`
+    reaches the SDK. A body that posts its arguments as one value and returns the parsed reply
+    cannot, nor one that forwards them only to operations that answer whole (Bedrock `converse`)."""
     if graph.may_contain(node, "yield") and _yields(node):
         return True
-    if graph.may_contain(node, "**") and m.findall(node.body, m.Arg(star="**")):
+    if graph.may_contain(node, "**") and _forwards_keywords_to_a_stream(node):
         return True
     if not graph.may_contain(node, "stream"):
         return False
@@ -149,47 +151,53 @@ def _may_stream(graph: ModuleGraph, node: cst.FunctionDef) -> bool:
     return any(isinstance(f, (cst.Name, cst.SimpleString)) and "stream" in f.value.lower() for f in found)
 
 
-def _is_stub(node: cst.FunctionDef) -> bool:
-    """The body does nothing: a docstring, `pass`, `...` or `raise NotImplementedError[(...)]` only."""
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else (node.body,)
-    lines = [s for statement in body for s in (statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,))]
-    if lines and isinstance(lines[0], cst.Expr) and isinstance(lines[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+def _forwards_keywords_to_a_stream(node: cst.FunctionDef) -> bool:
+    """A call in the body takes `**` keywords and is not a provider operation that always answers
+    with one whole reply (`providers.WHOLE_REPLY_OPERATIONS`)."""
+    for call in m.findall(node.body, m.Call(args=[m.ZeroOrMore(), m.Arg(star="**"), m.ZeroOrMore()])):
+        func = call.func if isinstance(call, cst.Call) else None
+        name = func.attr if isinstance(func, cst.Attribute) else func
+        if not isinstance(name, cst.Name) or name.value not in WHOLE_REPLY_OPERATIONS:
+            return True
+    return False
+
+
+def _is_stub(graph: ModuleGraph, node: Function) -> bool:
+    """The body does nothing: a docstring, `pass`, `...` or `raise NotImplementedError[(...)]` only.
+    A body on the `def` line itself counts as code."""
+    if graph.starts_mid_line(node.body[0]):
+        return False
+    lines = list(node.body)
+    if lines and isinstance(lines[0], ast.Expr) and isinstance(lines[0].value, ast.Constant) and isinstance(
+            lines[0].value.value, (str, bytes)):
         lines = lines[1:]
     return all(_does_nothing(line) for line in lines)
 
 
-def _does_nothing(line: cst.CSTNode) -> bool:
-    if isinstance(line, cst.Pass) or (isinstance(line, cst.Expr) and isinstance(line.value, cst.Ellipsis)):
+def _does_nothing(line: ast.stmt) -> bool:
+    if isinstance(line, ast.Pass) or (
+            isinstance(line, ast.Expr) and isinstance(line.value, ast.Constant) and line.value.value is Ellipsis):
         return True
-    if not isinstance(line, cst.Raise) or line.exc is None:
+    if not isinstance(line, ast.Raise) or line.exc is None:
         return False
-    exc = line.exc.func if isinstance(line.exc, cst.Call) else line.exc
-    return isinstance(exc, cst.Name) and exc.value == "NotImplementedError"
+    exc = line.exc.func if isinstance(line.exc, ast.Call) else line.exc
+    return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
 
 
-def _params(params: cst.Parameters) -> list[str]:
-    names = [p.name.value for p in (*params.posonly_params, *params.params)]
-    if isinstance(params.star_arg, cst.Param):
-        names.append("*" + params.star_arg.name.value)
-    names.extend(p.name.value for p in params.kwonly_params)
-    if params.star_kwarg is not None:
-        names.append("**" + params.star_kwarg.name.value)
+def _params(params: ast.arguments) -> list[str]:
+    names = [p.arg for p in (*params.posonlyargs, *params.args)]
+    if params.vararg is not None:
+        names.append("*" + params.vararg.arg)
+    names.extend(p.arg for p in params.kwonlyargs)
+    if params.kwarg is not None:
+        names.append("**" + params.kwarg.arg)
     return names
 
 
-class _ModelTypeFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: set[str] = set()
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if isinstance(node.value, cst.Name) and node.value.value == "ModelType":
-            self.found.add(node.attr.value)
-
-
-def _model_types(node: cst.ClassDef | cst.FunctionDef) -> list[str]:
-    finder = _ModelTypeFinder()
-    node.body.visit(finder)
-    return sorted(finder.found - {"UNDEFINED"})
+def _model_types(node: ast.ClassDef | Function) -> list[str]:
+    found = {n.attr for n in walk(node.body)
+             if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "ModelType"}
+    return sorted(found - {"UNDEFINED"})
 
 
 class _YieldFinder(cst.CSTVisitor):

@@ -1,13 +1,10 @@
-"""Turn prefilter candidates into client modules: confirm with `ast`, then analyse with LibCST."""
+"""Turn prefilter candidates into client modules: confirm, then analyse, both on the module's `ast`."""
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-from genmigrate import runcache
 from genmigrate.discover.analyze import ModuleGraph, build_graph
 from genmigrate.discover.calls import report, talks_http
 from genmigrate.discover.classes import describe_classes, describe_functions
@@ -20,7 +17,7 @@ from genmigrate.model import ClassInfo, MethodInfo
 
 @dataclass
 class Parsed:
-    """A candidate that parsed with LibCST and has at least one class using a provider."""
+    """A confirmed candidate with at least one class (or, without classes, function) using a provider."""
 
     path: str
     module: str
@@ -73,17 +70,14 @@ def rejection(tree: ast.Module, text: str) -> str | None:
 
 
 def analyse(path: str, module_name: str, data: bytes, tree: ast.Module, text: str, force: bool = False) -> Parsed | None:
-    """LibCST analysis of a confirmed candidate; None when no class (in a module without classes, no
+    """Analysis of a confirmed candidate; None when no class (in a module without classes, no
     module-level function) uses a provider, unless `force`."""
-    module = runcache.parse_cst(path, data)
-    graph = build_graph(module, text)
+    graph = build_graph(data, tree, path)
     sdk_statements = {i for i, found in enumerate(graph.imports) if imported_sdk(found)}
     http = _http_statements(graph) if talks_http(text) else set()
     classes = describe_classes(graph)
-    index_of = {node.name.value: i for i, node in enumerate(graph.nodes) if isinstance(node, cst.ClassDef)}
-    owners = [(index_of[c.name], c.needs) for c in classes] or [
-        (i, graph.needs([i])) for i, node in enumerate(graph.nodes) if isinstance(node, cst.FunctionDef)
-    ]
+    index_of = {node.name: i for i, node in graph.classes()}
+    owners = [(index_of[c.name], c.needs) for c in classes] or [(i, graph.needs([i])) for i, _ in graph.functions()]
     if not force and not any(_uses(graph, i, needs, sdk_statements | http) for i, needs in owners):
         return None
     sdk_names = {name for i in sdk_statements for name in graph.statements[i].defines}

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-import libcst as cst
-
 from genmigrate.discover.clients import Parsed
 from genmigrate.model import Dependent, Hazard
 
@@ -15,10 +13,9 @@ def same_name_helpers(parsed: Sequence[Parsed]) -> dict[str, list[Hazard]]:
     """Module-level functions defined with different bodies in several client modules."""
     bodies: dict[str, list[tuple[Parsed, int, str]]] = defaultdict(list)
     for item in parsed:
-        for node in item.graph.nodes:
-            if isinstance(node, cst.FunctionDef):
-                body = item.graph.module.code_for_node(node.body)
-                bodies[node.name.value].append((item, item.graph.positions[node].start.line, body))
+        for _, node in item.graph.functions():
+            body = item.graph.code(node.body[0], node.body[-1])
+            bodies[node.name].append((item, node.lineno, body))
     found: dict[str, list[Hazard]] = defaultdict(list)
     for name, defs in bodies.items():
         for item, line, body in defs:

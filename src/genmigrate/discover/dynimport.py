@@ -2,8 +2,8 @@
 
 Recognised: `safe_import("ollama", ...)`, `importlib.import_module("openai")`, `__import__("boto3")`,
 lazy registries `LazyImport("openai.OpenAI")`, and helpers that take an enum member naming the
-package (`safe_import(OptionalPackages.OLLAMA.value[0], ...)`). The same rule serves the `ast`
-confirmation and the LibCST analysis.
+package (`safe_import(OptionalPackages.OLLAMA.value[0], ...)`). The same rule serves the
+confirmation and the analysis.
 """
 
 from __future__ import annotations

@@ -245,5 +245,5 @@ def _client(state: _State, parsed: Parsed, dependents: list[Dependent], helpers:
         classes=parsed.classes, statements=graph.statements, functions=parsed.functions,
         hazards=sorted(hazards, key=lambda h: (h.line, h.code, h.message)),
         dependents=sorted(dependents, key=lambda d: (d.path, d.line, d.kind, d.target)),
-        encoding=graph.module.encoding, newline=graph.module.default_newline,
+        encoding=graph.encoding, newline=graph.newline,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -16,16 +16,36 @@ _SDK_ALT = "|".join(sorted((re.escape(m) for m in SDK_MODULES), key=len, reverse
 _WORD_ALT = "|".join(sorted({re.escape(m.replace(".", "_")) for m in SDK_MODULES}
                             | {re.escape(p.name) for p in CATALOGUE if p.sdks}, key=len, reverse=True))
 _HELPER_ALT = "|".join(sorted(IMPORT_HELPERS, key=len, reverse=True))
-_IMPORT = re.compile(
-    rb"^[ \t]*(?:import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+)?[ \t]*,[ \t]*)*|from[ \t]+)(?:" + _SDK_ALT.encode()
-    + rb")\b|\b(?:" + _HELPER_ALT.encode() + rb")\(\s*(?:['\"](?:" + _SDK_ALT.encode()
-    + rb")\b|(?i:[\w.]*\b(?:" + _WORD_ALT.encode() + rb")\b))",
-    re.MULTILINE,
+# An SDK import line, matched from the start of a line (`_import_lines` finds the candidates) ...
+_IMPORT_LINE = re.compile(
+    rb"[ \t]*(?:import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+)?[ \t]*,[ \t]*)*|from[ \t]+)(?:" + _SDK_ALT.encode() + rb")\b"
 )
+# ... or an import-helper call naming an SDK, searched only in files that name a helper.
+_IMPORT_CALL = re.compile(
+    rb"\b(?:" + _HELPER_ALT.encode() + rb")\(\s*(?:['\"](?:" + _SDK_ALT.encode()
+    + rb")\b|(?i:[\w.]*\b(?:" + _WORD_ALT.encode() + rb")\b))"
+)
+_HELPER_WORDS = tuple(sorted(h.encode() for h in IMPORT_HELPERS))
 _HTTP_IMPORT = re.compile(
-    rb"^[ \t]*(?:import|from)[ \t]+(?:" + "|".join(sorted(HTTP_MODULES, key=len, reverse=True)).encode() + rb")\b",
-    re.MULTILINE,
+    rb"[ \t]*(?:import|from)[ \t]+(?:" + "|".join(sorted(HTTP_MODULES, key=len, reverse=True)).encode() + rb")\b"
 )
+
+
+def _import_lines(data: bytes) -> Iterator[int]:
+    """Where each line that starts, after blanks, with `import` or `from` begins: found with
+    `bytes.find`, much faster than a line-anchored regex over the whole file."""
+    for keyword in (b"import", b"from"):
+        at = data.find(keyword)
+        while at >= 0:
+            start = data.rfind(b"\n", 0, at) + 1
+            if not data[start:at].strip(b" \t"):
+                yield start
+            at = data.find(keyword, at + len(keyword))
+
+
+def _has_import_line(pattern: re.Pattern[bytes], data: bytes) -> bool:
+    return any(pattern.match(data, start) for start in _import_lines(data))
+
 
 # Substring gates, checked with `bytes.__contains__` (much faster than a regex alternation): provider
 # names looked for in the lower-cased bytes, and the SDK package names as written.
@@ -47,7 +67,9 @@ def classify(data: bytes) -> Hit | None:
     named = any(word in lowered for word in _PROVIDER_WORDS)
     if not named and not any(word in data for word in _SDK_WORDS):
         return None
-    if _IMPORT.search(data):
+    if _has_import_line(_IMPORT_LINE, data) or (
+        any(word in data for word in _HELPER_WORDS) and _IMPORT_CALL.search(data)
+    ):
         return Hit.IMPORT
     return Hit.NAME if named else None
 
@@ -84,4 +106,4 @@ def words_pattern(words: Iterable[str]) -> Words | None:
 
 def imports_http_client(data: bytes) -> bool:
     """An import line of requests/aiohttp/httpx/...: the only way a file without an SDK import can be a client."""
-    return _HTTP_IMPORT.search(data.removeprefix(b"\xef\xbb\xbf")) is not None
+    return _has_import_line(_HTTP_IMPORT, data.removeprefix(b"\xef\xbb\xbf"))

@@ -213,8 +213,7 @@ class _BaseClasses:
             return None
         path, data = found
         try:
-            text = data.decode("utf-8")
-            classes = describe_classes(build_graph(runcache.parse_cst(path, data), text))
+            classes = describe_classes(build_graph(data, runcache.parse_ast(path, data), path))
             bound = imported_names(module, path, runcache.parse_ast(path, data))
         except (cst.ParserSyntaxError, SyntaxError, UnicodeDecodeError, ValueError):
             return None  # an unreadable base defines no protocol; the file's own error is reported elsewhere

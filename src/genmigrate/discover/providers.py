@@ -21,6 +21,9 @@ class Provider:
     tokens: tuple[str, ...] = ()  # words in module/class names that name it
     endpoint: str = ""  # regex of its API hosts / base URLs
     paths: str = ""  # regex of URL paths only its API has (weaker evidence than a host)
+    # SDK operations that answer with one whole reply, whatever keywords they are given (their
+    # streaming twins have other names: Bedrock `converse` -> `converse_stream`).
+    whole_replies: tuple[str, ...] = ()
 
 
 # Order is precedence among SDK and endpoint evidence: more specific providers first, "openai" last
@@ -30,7 +33,8 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider("azure", "AzureOpenAI", ("azure",), ("azure",),
              r"[\w.-]*\.openai\.azure\.com|[\w.-]*\.cognitiveservices\.azure\.com|models\.inference\.ai\.azure\.com"),
     Provider("bedrock", "Bedrock", ("boto3", "botocore", "aiobotocore"), ("bedrock",),
-             r"bedrock-runtime[\w.-]*\.amazonaws\.com", r"/model/[^/'\"]+/(?:converse|invoke)"),
+             r"bedrock-runtime[\w.-]*\.amazonaws\.com", r"/model/[^/'\"]+/(?:converse|invoke)",
+             ("converse", "invoke_model")),
     Provider("dashscope", "Dashscope", ("dashscope",), ("dashscope", "qwen", "tongyi"),
              r"dashscope[\w.-]*\.aliyuncs\.com", r"/api/v1/services/(?:aigc|embeddings)/"),
     Provider("anthropic", "Anthropic", ("anthropic",), ("anthropic", "claude"), r"api\.anthropic\.com",
@@ -50,6 +54,7 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider("openai", "OpenAI", ("openai",), ("openai",), r"api\.openai\.com"),
 )
 BY_NAME = {p.name: p for p in CATALOGUE}
+WHOLE_REPLY_OPERATIONS = frozenset(op for p in CATALOGUE for op in p.whole_replies)
 SDK_MODULES = frozenset(sdk for p in CATALOGUE for sdk in p.sdks)
 ENDPOINTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (p.name, re.compile(p.endpoint)) for p in CATALOGUE if p.endpoint)

@@ -14,6 +14,7 @@ active handler for a `Reply`, and hands back that stack's own response object or
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import inspect
 import io
@@ -25,6 +26,7 @@ from typing import Any
 from unittest import mock
 
 from genmigrate.parity.canned import Reply, Request
+from genmigrate.parity.sdkcache import botocore_cache_patches
 
 Handler = Callable[[Request], Reply]
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -138,6 +140,7 @@ class _SentWriter:
     output_size = 0
 
 
+@functools.cache
 def _response_class(aiohttp: ModuleType) -> type:
     base = aiohttp.ClientResponse
     if "stream_writer" not in inspect.signature(base.__init__).parameters:
@@ -175,12 +178,29 @@ def aiohttp_patches(handler: Handler) -> list[Any]:
 
     @contextlib.contextmanager
     def active() -> Iterator[None]:
-        with core.aioresponses() as mocker:
-            for method in _METHODS:
-                mocker.add(_ANY_URL, method=method, callback=callback_for(method), repeat=True)
-            yield
+        mocker = _aioresponses(core, aiohttp.client.ClientSession)
+        mocker.requests = {}
+        try:
+            with mocker:
+                for method in _METHODS:
+                    mocker.add(_ANY_URL, method=method, callback=callback_for(method), repeat=True)
+                yield
+        finally:
+            mocker.patcher.new.mock.reset_mock()  # the calls it saw (and the sessions they hold) go now
 
     return [active()]
+
+
+@functools.cache
+def _aioresponses(core: ModuleType, session: type) -> Any:
+    """One `aioresponses` a process, started and stopped per scenario. Its own `start` builds an
+    autospec of `ClientSession._request` each time (~5 ms: inspect copies sys.modules for it);
+    here that autospec is built once, exactly as `patch(..., autospec=True)` would build it."""
+    mocker = core.aioresponses()
+    spec = mock.create_autospec(vars(session)["_request"], spec_set=False, _name="_request",
+                                side_effect=mocker._request_mock)
+    mocker.patcher = mock.patch.object(session, "_request", spec)
+    return mocker
 
 
 # --- botocore ----------------------------------------------------------------------------------
@@ -233,7 +253,7 @@ def botocore_patches(handler_ref: Callable[[], Handler | None]) -> list[Any]:
         client.meta.events.register("before-send", before_send)
         return client
 
-    return [mock.patch.object(Session, "create_client", create_client),
+    return [mock.patch.object(Session, "create_client", create_client), *botocore_cache_patches(),
             # adaptive retry mode's client-side rate limiter waits on the real clock
             mock.patch("botocore.retries.bucket.TokenBucket.acquire", lambda self, *a, **k: True)]
 

@@ -3,6 +3,7 @@ ClassInfo, plus any the user adds in `parity_scenarios.py` next to the generated
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 import traceback
@@ -49,7 +50,7 @@ class CaseSpec:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
-    @property
+    @functools.cached_property
     def info(self) -> ClassInfo:
         return class_info_from_dict(self.class_info)
 

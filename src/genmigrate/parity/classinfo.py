@@ -28,7 +28,11 @@ def class_info(path: Path, class_name: str) -> ClassInfo:
         raise ClassInfoError(f"{path}:1: cannot read: {exc.strerror or exc}") from None
     except cst.ParserSyntaxError as exc:
         raise ClassInfoError(f"{path}:{exc.raw_line}: cannot parse: {exc.message}") from None
-    for info in describe_classes(build_graph(module)):
+    try:
+        graph = build_graph(module.code)
+    except SyntaxError as exc:
+        raise ClassInfoError(f"{path}:{exc.lineno or 1}: cannot parse: {exc.msg}") from None
+    for info in describe_classes(graph):
         if info.name == class_name:
             return info
     raise ClassInfoError(f"{path}:1: no top-level class {class_name}")

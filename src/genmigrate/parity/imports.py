@@ -23,7 +23,7 @@ try:
     failed = None
 except BaseException as exc:
     failed = type(exc).__name__
-loaded = sorted(name for name in set(sys.modules) - before if name in sdks)
+loaded = sorted(name for name in set(sys.modules.copy()) - before if name in sdks)
 print(json.dumps({"sdks": loaded, "failed": failed}))
 """
 

@@ -32,7 +32,7 @@ def is_application(module: Any) -> bool:
 
 
 def forget_application() -> None:
-    for name, module in list(sys.modules.items()):
+    for name, module in sys.modules.copy().items():  # copy(): SDK threads may import meanwhile
         if is_application(module) and name not in ("__main__", "__mp_main__"):
             del sys.modules[name]
 
@@ -61,13 +61,13 @@ def share_botocore_data() -> None:
 
 @dataclass
 class Mark:
-    modules: set[str] = field(default_factory=lambda: set(sys.modules))
-    loaded: set[str] = field(default_factory=lambda: set(_LOADED))
+    modules: set[str] = field(default_factory=lambda: set(sys.modules.copy()))
+    loaded: set[str] = field(default_factory=lambda: set(_LOADED.copy()))
 
     def learned(self) -> dict[str, Any]:
         """What was imported or parsed since the mark (JSON-native)."""
-        modules = [n for n, m in list(sys.modules.items()) if n not in self.modules and not is_application(m)]
-        calls = [_CALLS[k] for k in _LOADED if k not in self.loaded]
+        modules = [n for n, m in sys.modules.copy().items() if n not in self.modules and not is_application(m)]
+        calls = [_CALLS[k] for k in _LOADED.copy() if k not in self.loaded]
         return {"modules": modules, "botocore": calls}
 
 
