@@ -1,8 +1,8 @@
 """Parity traces do not depend on what ran before them in the same pytest process.
 
 The fixture app is migrated with `genmigrate apply`; its whole suite (app tests that import and
-patch the same client modules, then the generated parity tests) must pass in one process, in
-the default order and with the files listed in reverse.
+patch the same client modules, then the generated parity tests) must pass in one process, with
+the app's tests first and the files listed in reverse.
 """
 
 from __future__ import annotations
@@ -50,21 +50,18 @@ def _pytest(root: Path, *paths: str) -> subprocess.CompletedProcess[str]:
     return _run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *paths], root)
 
 
-def test_whole_suite_in_one_process(migrated: Path) -> None:
-    result = _pytest(migrated)
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert SECRET_PREFIX not in result.stdout + result.stderr
-    assert " passed" in result.stdout.splitlines()[-1]
-    assert "snapshots passed" in result.stdout
-
-
 def test_app_tests_first_and_files_reversed(migrated: Path) -> None:
+    """The app's tests import and patch the client modules first, then the parity tests run in the
+    same process, each file's cases in reverse: every trace still matches its baseline. (The default
+    order, parity tests first, is the generated suite alone: tests/test_e2e_apply.py.)"""
     app_tests = sorted((migrated / "tests").glob("test_*.py"), reverse=True)
     parity_tests = sorted((migrated / "tests" / "parity").glob("test_*_parity.py"), reverse=True)
     assert app_tests and parity_tests
     result = _pytest(migrated, *[str(p.relative_to(migrated)) for p in [*app_tests, *parity_tests]])
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "failed" not in result.stdout.splitlines()[-1]
+    assert " passed" in result.stdout.splitlines()[-1] and "failed" not in result.stdout.splitlines()[-1]
+    assert "snapshots passed" in result.stdout
+    assert SECRET_PREFIX not in result.stdout + result.stderr
 
 
 def test_reads_made_while_a_library_imports_do_not_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
