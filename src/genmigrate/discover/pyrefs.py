@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from genmigrate.discover.names import resolve_relative
+from genmigrate.discover.statements import dotted
 from genmigrate.model import Dependent
 
 CLASS_KEYS = frozenset({"client_class", "class", "model_client", "client", "class_name", "model_client_class",
@@ -89,7 +90,7 @@ class _Refs(ast.NodeVisitor):
             head = self.resolve(node.value)
             if head:
                 return f"{head}.{node.attr}"
-            written = _dotted(node)
+            written = dotted(node)
             return written if self.owner_of(written) else ""
         return ""
 
@@ -101,7 +102,7 @@ class _Refs(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _patch(self, node: ast.Call) -> None:
-        func = _dotted(node.func)
+        func = dotted(node.func)
         kind = next((form for suffix, form in PATCH_CALLS.items() if func == suffix or func.endswith("." + suffix)), None)
         if kind is None or not node.args:
             return
@@ -155,15 +156,6 @@ def _patch_form(func: str, kind: str) -> str:
 
 def _is_dunder_name(node: ast.AST) -> bool:
     return (isinstance(node, ast.Attribute) and node.attr == "__name__") or (isinstance(node, ast.Name) and node.id == "__name__")
-
-
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
-        return f"{head}.{node.attr}" if head else ""
-    return ""
 
 
 def python_refs(
