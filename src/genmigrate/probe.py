@@ -18,21 +18,21 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import genmigrate
 from genmigrate.children import kill_group, spawn
 
 _MARK = "\x1egenmigrate-probe "
 
 _SERVER = r"""
-import importlib, importlib.util, json, os, sys
+import importlib, json, os, sys
 sys.dont_write_bytecode = True
 MARK = "\x1egenmigrate-probe "
 first = json.loads(sys.stdin.readline())
-repo = os.path.realpath(first["repo"]) + os.sep
-for name in first["libraries"]:
-    try:  # the top-level name only: finding `pkg.sub` would import `pkg`, maybe the user's own code
-        spec = importlib.util.find_spec(name.partition(".")[0])
-        if spec is not None and spec.origin and not os.path.realpath(spec.origin).startswith(repo):
-            importlib.import_module(name)
+sys.path.append(first["genmigrate"])  # last: it shadows nothing the user's code imports
+from genmigrate.libraries import installed_outside
+for name in installed_outside(first["libraries"], first["repo"]):
+    try:
+        importlib.import_module(name)
     except BaseException:  # a library that fails here is imported again, and reported, by the check
         pass
 for line in sys.stdin:
@@ -83,7 +83,8 @@ class ImportProbe:
             stderr=self._stderr,
             text=True,
         )
-        self._send({"repo": str(repo), "libraries": sorted(set(libraries))})
+        home = str(Path(genmigrate.__file__).resolve().parent.parent)  # where the script imports genmigrate from
+        self._send({"repo": str(repo), "libraries": sorted(set(libraries)), "genmigrate": home})
 
     def check(self, tree: Path, modules: Sequence[str], import_root: str = "") -> None:
         """Import `modules` in a child rooted at `tree` (at `import_root` inside it)."""

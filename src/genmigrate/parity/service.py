@@ -18,7 +18,6 @@ ends, the worker stops, its whole process group is killed and the folder is remo
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import selectors
@@ -34,6 +33,7 @@ from typing import Any
 
 import genmigrate
 from genmigrate.children import kill_group, spawn
+from genmigrate.libraries import installed_outside
 from genmigrate.parity.deadline import CASE_ENV, SCENARIO_ENV
 from genmigrate.parity.environment import base_environment
 from genmigrate.parity.lanes import Lanes
@@ -125,17 +125,8 @@ def _read(
 
 def _preload_libraries(libraries: list[str], repo: str) -> None:
     """Import the installed libraries the client modules import (the SDKs), under the planted
-    environment, before any case forks: every case and lane then starts with them. Only the top-level
-    name is looked up (finding `pkg.sub` would import `pkg`), and a name found in the user's repo
-    (their own code installed editable) is left alone."""
-    inside = os.path.realpath(repo) + os.sep if repo else None
-    found = []
-    for name in libraries:
-        with contextlib.suppress(Exception):
-            spec = importlib.util.find_spec(name.partition(".")[0])
-            if spec is not None and spec.origin and not (inside and os.path.realpath(spec.origin).startswith(inside)):
-                found.append(name)
-    replay({"modules": found})
+    environment, before any case forks: every case and lane then starts with them."""
+    replay({"modules": installed_outside(libraries, repo)})
 
 
 def main() -> None:
