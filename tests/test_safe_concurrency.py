@@ -158,3 +158,27 @@ def _start_time(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
     except OSError:
         return ""
+
+
+_SIGNAL_IN_FORK = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    from genmigrate import children
+    sent = []
+    def during_fork():
+        if not sent:  # the signal lands while Popen forks; the at-fork hook swallows its exit
+            sent.append(os.kill(os.getpid(), signal.SIGTERM))
+    os.register_at_fork(after_in_parent=during_fork)
+    with children.terminating_cleanly():
+        children.run([sys.executable, "-c", "import time; time.sleep(30)"])
+    """
+)
+
+
+def test_a_signal_during_the_fork_ends_the_child_just_started(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    started = time.monotonic()
+    ended = subprocess.run([sys.executable, "-c", _SIGNAL_IN_FORK], env=env, capture_output=True, timeout=25)
+    assert ended.returncode == 128 + signal.SIGTERM, ended.stderr
+    assert time.monotonic() - started < 20  # not the 30 s the child would have slept
+    assert b"Traceback" not in ended.stderr and b"Exception ignored" not in ended.stderr

@@ -39,6 +39,9 @@ def spawn(command: list[str], **kwargs: Any) -> subprocess.Popen[Any]:
         command, start_new_session=True, preexec_fn=_die_with_parent, **kwargs
     )
     _GROUPS.add(process.pid)
+    if _RECEIVED:  # the signal came during the fork: its exit was swallowed by an at-fork hook
+        kill_group(process)
+        raise SystemExit(128 + _RECEIVED[0])
     return process
 
 
