@@ -4,14 +4,18 @@ of a module of functions only."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from genmigrate.model import ClassInfo
+from genmigrate.parity import imports
 from genmigrate.parity.facts import class_facts
 from genmigrate.parity.imports import import_cost
 from genmigrate.parity.scenarios import scenarios_for
@@ -43,6 +47,50 @@ def test_import_cost_tells_an_eager_sdk_import_from_a_lazy_one(tmp_path: Path, m
     assert import_cost("lazy_mod", env) == {"sdks": [], "failed": None}
     assert import_cost("broken_mod", env)["failed"] == "ValueError"
     assert "eager_mod" not in sys.modules  # measured in a fresh interpreter
+
+
+def _in_fork(fn: Callable[[], object]) -> object:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        os.write(write, json.dumps(fn()).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        text = answer.read()
+    os.waitpid(pid, 0)
+    return json.loads(text)
+
+
+def test_a_prestarted_probe_answers_every_fork_that_asks_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("openai")
+    runs = tmp_path / "runs.txt"
+    (tmp_path / "counted_mod.py").write_text(f"open({str(runs)!r}, 'a').write('x')\nimport openai\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    env = dict(os.environ)
+    imports.prestart("counted_mod", env)
+    try:
+        answers = [_in_fork(lambda: imports.import_cost("counted_mod", env)) for _ in range(2)]
+        assert answers == [{"sdks": ["openai"], "failed": None}] * 2
+        assert runs.read_text() == "x"  # one probe ran, for both forks
+        assert imports.import_cost("counted_mod", {**env, "OTHER": "1"}) == answers[0]
+        assert runs.read_text() == "xx"  # another environment is probed afresh
+    finally:
+        imports.end_prestarted()
+
+
+def test_ending_the_prestarted_probes_kills_one_still_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "slow_mod.py").write_text("import time\ntime.sleep(60)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    imports.prestart("slow_mod", dict(os.environ))
+    [started] = imports._STARTED.values()
+    began = time.monotonic()
+    imports.end_prestarted()
+    assert time.monotonic() - began < 10 and started.process.returncode is not None
+    assert imports._STARTED == {}
 
 
 SOURCE = """

@@ -35,6 +35,7 @@ from genmigrate.parity.deadline import CASE_ENV, SCENARIO_ENV, case_seconds, sce
 from genmigrate.parity.environment import base_environment, planted_environment, redacted_logs
 from genmigrate.parity.errors import responder_for
 from genmigrate.parity.forks import forked, timed_out
+from genmigrate.parity.imports import end_prestarted, prestart
 from genmigrate.parity.intercept import intercept
 from genmigrate.parity.runner import ModuleImportError
 from genmigrate.parity.trace import redact
@@ -65,13 +66,16 @@ def _forked(fn: Any, requests: list[dict[str, Any]], jobs: int) -> list[Reply]:
     return forked(fn, requests, jobs, _scenario_limit())
 
 
-def _preload(spec: CaseSpec) -> None:
+def _preload(spec: CaseSpec, probe: bool = False) -> None:
     """Import the module under test afresh (and with it the SDKs it needs), with the planted
-    environment: every scenario of the module's classes forks from this state."""
+    environment: every scenario of the module's classes forks from this state. With `probe`, the
+    module's import-cost probe starts first, to run alongside the import and the scenarios."""
     forget_application()
     _use_root(spec)
     try:
         with planted_environment(), redacted_logs(), intercept(responder_for("ok")):
+            if probe:
+                prestart(spec.module, dict(os.environ))
             importlib.import_module(spec.module)
     except Exception:  # every scenario reports the same failure in its own child
         forget_application()
@@ -153,10 +157,11 @@ class _CaseProcess:
             os.close(up_read)
             use_path(path)
             mark = Mark()
-            _preload(spec)
+            _preload(spec, probe=True)
             with os.fdopen(down_read, encoding="utf-8") as requests, \
                     os.fdopen(up_write, "w", encoding="utf-8") as replies:
                 _serve_case(requests, replies, jobs, mark.learned())
+            end_prestarted()
             os._exit(0)
         os.close(down_read)
         os.close(up_write)
