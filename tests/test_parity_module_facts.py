@@ -4,12 +4,10 @@ of a module of functions only."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from genmigrate.model import ClassInfo
 from genmigrate.parity import imports
 from genmigrate.parity.facts import class_facts
+from genmigrate.parity.forks import forked
 from genmigrate.parity.imports import import_cost
 from genmigrate.parity.scenarios import scenarios_for
 from genmigrate.parity.trace import Normaliser, recorded_logs
@@ -49,20 +48,6 @@ def test_import_cost_tells_an_eager_sdk_import_from_a_lazy_one(tmp_path: Path, m
     assert "eager_mod" not in sys.modules  # measured in a fresh interpreter
 
 
-def _in_fork(fn: Callable[[], object]) -> object:
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        os.write(write, json.dumps(fn()).encode())
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read) as answer:
-        text = answer.read()
-    os.waitpid(pid, 0)
-    return json.loads(text)
-
-
 def test_a_prestarted_probe_answers_every_fork_that_asks_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,10 +57,12 @@ def test_a_prestarted_probe_answers_every_fork_that_asks_the_same(
     monkeypatch.syspath_prepend(str(tmp_path))
     env = dict(os.environ)
     imports.prestart("counted_mod", env)
+    imports.prestart("counted_mod", env)  # the same again starts nothing
     try:
-        answers = [_in_fork(lambda: imports.import_cost("counted_mod", env)) for _ in range(2)]
+        replies = forked(lambda _: imports.import_cost("counted_mod", env), [{}, {}], jobs=2, limit=60)
+        answers = [{k: v for k, v in r.items() if k != "learned"} for r in replies]
         assert answers == [{"sdks": ["openai"], "failed": None}] * 2
-        assert runs.read_text() == "x"  # one probe ran, for both forks
+        assert runs.read_text() == "x"  # one probe ran, for both forks, which waited at once
         assert imports.import_cost("counted_mod", {**env, "OTHER": "1"}) == answers[0]
         assert runs.read_text() == "xx"  # another environment is probed afresh
     finally:

@@ -69,7 +69,9 @@ def _key(command: list[str], env: dict[str, str]) -> str:
 def prestart(module: str, environ: dict[str, str]) -> None:
     """Start the probe of `module` now, with `sys.path` as here and `environ` as the environment."""
     command, env = _command(module, environ)
-    _STARTED.setdefault(_key(command, env), _Started(command, env))
+    key = _key(command, env)
+    if key not in _STARTED:  # one probe per module, path and environment
+        _STARTED[key] = _Started(command, env)
 
 
 def end_prestarted() -> None:
