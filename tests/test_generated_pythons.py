@@ -15,6 +15,11 @@ from pathlib import Path
 
 import pytest
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,8 +27,10 @@ SCRIPT = ROOT / "tests" / "data" / "drive_generated_layer.py"
 
 
 def _declared() -> list[tuple[int, int]]:
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    found = {(3, int(m)) for m in re.findall(r'"Programming Language :: Python :: 3\.(\d+)"', text)}
+    classifiers = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["classifiers"]
+    found = {
+        (3, int(m[1])) for c in classifiers if (m := re.fullmatch(r"Programming Language :: Python :: 3\.(\d+)", c))
+    }
     return sorted(found | {(3, 13)})
 
 
